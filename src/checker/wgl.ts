@@ -1,0 +1,223 @@
+/**
+ * Wing & Gong's linearizability search with Lowe's improvements ("Testing for
+ * linearizability", 2017), in the shape Porcupine uses: the history is a
+ * doubly linked list of call and return entries; we repeatedly try to
+ * linearize the first pending call whose effect the model allows, lifting it
+ * (and its return) out of the list, and backtrack when we reach a return entry
+ * whose op is not linearized yet. Configurations (set of linearized ops, model
+ * state) already explored are cached, which is what makes the search
+ * practical (Lowe §4).
+ *
+ * Ops with an unknown outcome (info, or no completion) get their return entry
+ * after every real event, so they may take effect any time after their call.
+ * They may also never take effect: the search succeeds as soon as every op
+ * that must take effect (ok ops) is linearized.
+ *
+ * The model is a compare-and-set register over interned values (0 = nil).
+ */
+
+export const enum RegisterKind { Write = 0, Cas = 1, Read = 2 }
+
+export interface RegisterOp {
+  kind: RegisterKind;
+  /** write: value; cas: from; read: value read. */
+  a: number;
+  /** cas: to. */
+  b: number;
+  /** Position of the call in the key's event order. */
+  call: number;
+  /** Position of the return; Infinity when the outcome is unknown. */
+  ret: number;
+  /** true for ok ops: they must be linearized. */
+  mustHappen: boolean;
+}
+
+export interface BlockedConfig {
+  /** Register state (interned) when the search got stuck. */
+  state: number;
+  /** Indexes (into the ops array) of ops linearized at that point. */
+  linearized: number[];
+}
+
+export interface SearchOutcome {
+  result: 'linearizable' | 'not-linearizable' | 'budget-exceeded';
+  /** Configurations pushed (a measure of work). */
+  steps: number;
+  /** Index of the op whose return was the furthest point the search could not pass. */
+  blockedOp?: number;
+  /** Distinct configurations the search was in at that point (capped). */
+  blockedConfigs?: BlockedConfig[];
+}
+
+export interface SearchBudget {
+  /** Stop after this many configurations (deterministic budget). */
+  maxSteps?: number;
+  /** Polled every few thousand steps; true means out of time. */
+  expired?: () => boolean;
+}
+
+const MAX_BLOCKED_CONFIGS = 8;
+
+/** Applies op to state; -1 when the model forbids it. */
+function step(state: number, op: RegisterOp): number {
+  switch (op.kind) {
+    case RegisterKind.Write:
+      return op.a;
+    case RegisterKind.Cas:
+      return state === op.a ? op.b : -1;
+    default:
+      return state === op.a ? state : -1;
+  }
+}
+
+/** Deterministic 32-bit mixer (splitmix-like) for the incremental set hash. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export function searchRegister(ops: readonly RegisterOp[], initialState: number, budget: SearchBudget = {}): SearchOutcome {
+  const n = ops.length;
+  let mustRemaining = 0;
+  for (const op of ops) if (op.mustHappen) mustRemaining++;
+  if (mustRemaining === 0) return { result: 'linearizable', steps: 0 };
+
+  // Entry 0 is the head sentinel; op i has call entry 2i+1 and return entry 2i+2.
+  const events: { entry: number; pos: number; tie: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = ops[i];
+    events.push({ entry: 2 * i + 1, pos: op.call, tie: 0 });
+    // Unknown returns go after every finite event, in call order.
+    events.push({ entry: 2 * i + 2, pos: Number.isFinite(op.ret) ? op.ret : Number.MAX_SAFE_INTEGER, tie: op.call });
+  }
+  events.sort((x, y) => x.pos - y.pos || x.tie - y.tie);
+  const size = 2 * n + 1;
+  const next = new Int32Array(size + 1).fill(-1);
+  const prev = new Int32Array(size + 1).fill(-1);
+  let last = 0;
+  for (const ev of events) {
+    next[last] = ev.entry;
+    prev[ev.entry] = last;
+    last = ev.entry;
+  }
+  next[last] = -1;
+
+  const lift = (call: number): void => {
+    const ret = call + 1;
+    next[prev[call]] = next[call];
+    if (next[call] !== -1) prev[next[call]] = prev[call];
+    next[prev[ret]] = next[ret];
+    if (next[ret] !== -1) prev[next[ret]] = prev[ret];
+  };
+  const unlift = (call: number): void => {
+    const ret = call + 1;
+    if (next[ret] !== -1) prev[next[ret]] = ret;
+    next[prev[ret]] = ret;
+    if (next[call] !== -1) prev[next[call]] = call;
+    next[prev[call]] = call;
+  };
+
+  const words = (n + 31) >>> 5;
+  const linearized = new Uint32Array(words);
+  const opHash = new Uint32Array(n);
+  for (let i = 0; i < n; i++) opHash[i] = mix32(i + 0x9e3779b9);
+  let setHash = 0;
+  const cache = new Map<number, { bits: Uint32Array; state: number }[]>();
+  const seenBefore = (state: number): boolean => {
+    const key = (setHash ^ mix32(state + 0x51ed27)) >>> 0;
+    let bucket = cache.get(key);
+    if (bucket) {
+      outer: for (const c of bucket) {
+        if (c.state !== state) continue;
+        for (let w = 0; w < words; w++) if (c.bits[w] !== linearized[w]) continue outer;
+        return true;
+      }
+    } else {
+      bucket = [];
+      cache.set(key, bucket);
+    }
+    bucket.push({ bits: linearized.slice(), state });
+    return false;
+  };
+
+  const stackEntry: number[] = [];
+  const stackState: number[] = [];
+  let state = initialState;
+  let entry = next[0];
+  let steps = 0;
+  let blockedOp = -1;
+  let blockedRet = -1;
+  let blockedConfigs: BlockedConfig[] = [];
+  const maxSteps = budget.maxSteps ?? Infinity;
+
+  const noteBlocked = (opIndex: number): void => {
+    const retPos = ops[opIndex].ret;
+    if (retPos < blockedRet) return;
+    if (retPos > blockedRet) {
+      blockedRet = retPos;
+      blockedOp = opIndex;
+      blockedConfigs = [];
+    }
+    if (blockedConfigs.length >= MAX_BLOCKED_CONFIGS) return;
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) if (linearized[i >>> 5] & (1 << (i & 31))) ids.push(i);
+    const dup = blockedConfigs.some((c) => c.state === state && c.linearized.length === ids.length && c.linearized.every((x, j) => x === ids[j]));
+    if (!dup) blockedConfigs.push({ state, linearized: ids });
+  };
+
+  for (;;) {
+    if (mustRemaining === 0) return { result: 'linearizable', steps };
+    if (entry === -1) {
+      // Only reachable if the list ends with calls that cannot be linearized
+      // and no return follows; those are unknown-outcome ops, so backtrack.
+      if (stackEntry.length === 0) break;
+      entry = backtrack();
+      continue;
+    }
+    if (entry & 1) {
+      const opIndex = (entry - 1) >>> 1;
+      const op = ops[opIndex];
+      const newState = step(state, op);
+      if (newState !== -1) {
+        linearized[opIndex >>> 5] |= 1 << (opIndex & 31);
+        setHash = (setHash ^ opHash[opIndex]) >>> 0;
+        if (!seenBefore(newState)) {
+          steps++;
+          if (steps > maxSteps || ((steps & 4095) === 0 && budget.expired?.())) {
+            return { result: 'budget-exceeded', steps };
+          }
+          stackEntry.push(entry);
+          stackState.push(state);
+          state = newState;
+          if (op.mustHappen) mustRemaining--;
+          lift(entry);
+          entry = next[0];
+          continue;
+        }
+        linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
+        setHash = (setHash ^ opHash[opIndex]) >>> 0;
+      }
+      entry = next[entry];
+    } else {
+      noteBlocked((entry - 2) >>> 1);
+      if (stackEntry.length === 0) break;
+      entry = backtrack();
+    }
+  }
+  return {
+    result: 'not-linearizable', steps,
+    ...(blockedOp >= 0 ? { blockedOp, blockedConfigs } : {}),
+  };
+
+  function backtrack(): number {
+    const call = stackEntry.pop()!;
+    state = stackState.pop()!;
+    const opIndex = (call - 1) >>> 1;
+    linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
+    setHash = (setHash ^ opHash[opIndex]) >>> 0;
+    if (ops[opIndex].mustHappen) mustRemaining++;
+    unlift(call);
+    return next[call];
+  }
+}
