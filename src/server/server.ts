@@ -1,0 +1,661 @@
+/**
+ * The replicated node: Maelstrom protocol in, Raft in the middle, workload
+ * state machines out. Follow a client request from `onClientRequest` to its
+ * reply:
+ *
+ *   write (any node) ─ pending[seq] ─ flush(): leader? propose : forward to leader
+ *        ─ Raft commits the entry ─ every replica applies it (apply())
+ *        ─ the node holding pending[seq] replies to the client.
+ *   read  (any node) ─ readIndex(batch) ─ ReadState{index} ─ applied ≥ index
+ *        ─ answer from local state (serveReads()).
+ *
+ * Batching at every hop: requests that arrive in one event-loop turn become
+ * one proposal (or one forward message), one Ready, one disk write, one Raft
+ * message per peer and one stdout write.
+ *
+ * Error semantics (docs/design.md "Correctness contract"): a definite error
+ * (11) only for a write that was never proposed nor forwarded; anything that
+ * left this node may still commit, so its deadline answer is the indefinite
+ * code 0. Reads change nothing, so every read error is definite.
+ */
+import { ErrorCode } from '../protocol/errors';
+import type { NodeEnv, TimerHandle } from '../protocol/env';
+import type { Body, Envelope, Json } from '../protocol/message';
+import { MaelstromNode, type InitInfo } from '../protocol/node';
+import { RaftNode, type Entry, type Message, type Ready, type Recovered, type Snapshot, type SoftState } from '../raft';
+import { decodeLogCommand, encodeLogCommand } from './log-command';
+import type { ServerOptions } from './options';
+import { SessionTable } from './sessions';
+import { ServerStats } from './stats';
+import type { RaftStorage } from './storage-port';
+import { decodeForwardBody, decodeRaftBody, FORWARD_BODY, forwardBody, RAFT_BODY, raftBody } from './wire';
+import type { NodeWorkload, ReplicatedWorkload, StateMachine } from './workload';
+
+export interface ServerDeps {
+  env: NodeEnv;
+  options: ServerOptions;
+  workloads: NodeWorkload[];
+  /** Opens this node's storage once its id is known (from init). */
+  openStorage(nodeId: string): RaftStorage;
+  /** Differs on every start of the process (unique ids, session origin). */
+  incarnation: string;
+}
+
+interface PendingWrite {
+  request: Envelope;
+  workload: string;
+  command: Json;
+  arrivedAt: number;
+  deadline: number;
+  /** Where the command was last sent (a leader, or this node when it proposed); null = never left. */
+  sentTo: string | null;
+  sentAt: number;
+  sentTerm: number;
+}
+
+interface PendingRead {
+  request: Envelope;
+  workload: string;
+  command: Json;
+  arrivedAt: number;
+  deadline: number;
+}
+
+interface ReadBatch {
+  reads: PendingRead[];
+  /** Set once the ReadState arrives: serve when applied >= index. */
+  index: number | null;
+}
+
+/** Serialized form of a snapshot's data. */
+interface SnapshotData {
+  machines: Record<string, Json>;
+  sessions: Json;
+}
+
+export class RaftServer {
+  readonly node: MaelstromNode;
+  private readonly env: NodeEnv;
+  private readonly options: ServerOptions;
+  private readonly replicated = new Map<string, ReplicatedWorkload>();
+  private readonly machines = new Map<string, StateMachine>();
+  private readonly sessions = new SessionTable();
+  readonly stats = new ServerStats();
+
+  private raft: RaftNode | null = null;
+  private storage: RaftStorage | null = null;
+  private failed: string | null = null;
+  private origin = '';
+  private startupQueue: Array<() => void> = [];
+
+  // Request path state.
+  private nextSeq = 1;
+  private readonly pendingWrites = new Map<number, PendingWrite>();
+  private toRoute: number[] = [];
+  private proposalQueue: string[] = [];
+  private waitingReads: PendingRead[] = [];
+  private readonly readBatches = new Map<string, ReadBatch>();
+  private nextReadBatch = 1;
+
+  // Raft-facing state.
+  private soft: SoftState = { leader: null, role: 'follower', term: 0 };
+  private applied = 0;
+  private appliedTerm = 0;
+  private lastSnapshotIndex = 0;
+  private snapshotBarrier: Promise<void> | null = null;
+  private readonly raftOutbox = new Map<string, Message[]>();
+  private flushScheduled = false;
+  private readyScheduled = false;
+  private timers: TimerHandle[] = [];
+  private stopped = false;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.env = deps.env;
+    this.options = deps.options;
+    this.node = new MaelstromNode(deps.env);
+    for (const workload of deps.workloads) {
+      if (workload.kind === 'local') {
+        for (const type of workload.requestTypes) {
+          this.node.on(type, (request) => workload.handle(request, { node: this.node, incarnation: deps.incarnation }));
+        }
+      } else {
+        this.replicated.set(workload.name, workload);
+        this.machines.set(workload.name, workload.createStateMachine());
+        for (const type of workload.requestTypes) {
+          this.node.on(type, (request) => this.onClientRequest(workload, request));
+        }
+      }
+    }
+    this.node.on(RAFT_BODY, (message) => this.whenStarted(() => this.onRaftMessage(message)));
+    this.node.on(FORWARD_BODY, (message) => this.whenStarted(() => this.onForward(message)));
+    this.node.onInit((info) => this.start(info));
+  }
+
+  handleLine(line: string): void {
+    this.node.handleLine(line);
+  }
+
+  /** Stop timers (stdin closed, or the simulator crashing this node). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+  }
+
+  get raftStatus() {
+    return this.raft?.status ?? null;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Start-up: open storage, recover, build the Raft replica.
+
+  private start(info: InitInfo): void {
+    this.origin = `${info.nodeId}:${this.deps.incarnation}`;
+    let storage: RaftStorage;
+    try {
+      storage = this.deps.openStorage(info.nodeId);
+    } catch (e) {
+      this.fail(`cannot open storage: ${(e as Error).message}`);
+      return;
+    }
+    this.storage = storage;
+    storage.recover().then(
+      (recovered) => this.startRaft(info, recovered),
+      (e: unknown) => this.fail(`storage recovery failed: ${(e as Error).message}`),
+    );
+  }
+
+  private startRaft(info: InitInfo, recovered: Recovered): void {
+    if (this.stopped) return;
+    if (recovered.snapshot) this.restoreSnapshot(recovered.snapshot);
+    const o = this.options;
+    this.raft = new RaftNode(
+      {
+        id: info.nodeId,
+        voters: [...info.nodeIds],
+        electionTicks: o.electionTicks,
+        heartbeatTicks: o.heartbeatTicks,
+        random: () => this.env.random(),
+        preVote: true,
+        checkQuorum: true,
+        maxMsgBytes: o.batching ? o.maxBatchBytes : 0,
+        maxInflightMsgs: o.pipelining ? o.maxInflightMsgs : 1,
+        readMode: o.readMode,
+      },
+      recovered,
+    );
+    this.env.log(
+      `started ${info.nodeId} of [${info.nodeIds.join(',')}]: term ${recovered.hardState.term}, commit ` +
+        `${recovered.hardState.commit}, ${recovered.entries.length} log entries, snapshot at ${recovered.snapshot?.meta.index ?? 0}` +
+        (o.dataDir ? ` (data dir ${o.dataDir})` : ' (in memory)'),
+    );
+    this.every(o.tickMs, () => {
+      this.raft?.tick();
+      this.scheduleReady();
+    });
+    this.every(Math.max(10, Math.floor(o.forwardRetryMs / 2)), () => this.sweep());
+    if (o.statsIntervalMs > 0) this.every(o.statsIntervalMs, () => this.logStats());
+    const queued = this.startupQueue;
+    this.startupQueue = [];
+    for (const run of queued) run();
+    this.scheduleReady();
+  }
+
+  private fail(reason: string): void {
+    this.failed = reason;
+    this.env.log(`FATAL: ${reason}; answering every request with 11 temporarily-unavailable`);
+    for (const run of this.startupQueue) run();
+    this.startupQueue = [];
+  }
+
+  /** Defers work that needs the Raft replica until recovery has finished. */
+  private whenStarted(run: () => void): void {
+    if (this.raft || this.failed) run();
+    else this.startupQueue.push(run);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const loop = (): void => {
+      if (this.stopped) return;
+      fn();
+      this.timers[index] = this.env.setTimer(ms, loop);
+    };
+    const index = this.timers.length;
+    this.timers.push(this.env.setTimer(ms, loop));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Client requests.
+
+  private onClientRequest(workload: ReplicatedWorkload, request: Envelope): void {
+    // Parse before anything else so malformed requests get 12 even during start-up.
+    const { command, readOnly } = workload.parse(request.body);
+    this.whenStarted(() => this.admit(workload, request, command, readOnly));
+  }
+
+  private admit(workload: ReplicatedWorkload, request: Envelope, command: Json, readOnly: boolean): void {
+    if (this.failed) {
+      this.node.replyError(request, ErrorCode.TemporarilyUnavailable, `node unavailable: ${this.failed}`);
+      return;
+    }
+    const now = this.env.now();
+    const deadline = now + (workload.name === 'lin-kv' ? this.options.kvDeadlineMs : this.options.txnDeadlineMs);
+    if (readOnly) {
+      this.stats.reads++;
+      this.waitingReads.push({ request, workload: workload.name, command, arrivedAt: now, deadline });
+    } else {
+      this.stats.writes++;
+      const seq = this.nextSeq++;
+      this.pendingWrites.set(seq, {
+        request, workload: workload.name, command, arrivedAt: now, deadline, sentTo: null, sentAt: 0, sentTerm: 0,
+      });
+      this.toRoute.push(seq);
+    }
+    this.scheduleFlush();
+  }
+
+  /** The origin's low watermark: every seq below it is finished. */
+  private lowWatermark(): number {
+    // Map iteration order is insertion order, and seqs are inserted increasing.
+    for (const seq of this.pendingWrites.keys()) return seq;
+    return this.nextSeq;
+  }
+
+  private encodePending(seq: number, write: PendingWrite): string {
+    return encodeLogCommand({ origin: this.origin, seq, low: this.lowWatermark(), workload: write.workload, command: write.command });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.env.defer(() => this.flush());
+  }
+
+  /** Once per turn: route writes, propose, forward, start a read round, run Raft. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const raft = this.raft;
+    if (!raft || this.stopped) return;
+    const leader = this.soft.leader;
+    const me = this.node.nodeId;
+    const forwards = new Map<string, string[]>();
+    const routing = this.toRoute;
+    this.toRoute = [];
+    for (const seq of routing) {
+      const write = this.pendingWrites.get(seq);
+      if (!write) continue;
+      if (leader === null) continue; // stays unsent; sweep() retries and enforces the no-leader wait
+      const data = this.encodePending(seq, write);
+      if (leader === me) this.proposalQueue.push(data);
+      else push(forwards, leader, data);
+      write.sentTo = leader;
+      write.sentAt = this.env.now();
+      write.sentTerm = this.soft.term;
+    }
+    if (this.proposalQueue.length > 0) this.proposeQueued(forwards);
+    for (const [dest, cmds] of forwards) this.sendForward(dest, cmds);
+    if (this.waitingReads.length > 0) this.startReadRound();
+    this.scheduleReady();
+  }
+
+  private proposeQueued(forwards: Map<string, string[]>): void {
+    const raft = this.raft!;
+    const queue = this.proposalQueue;
+    this.proposalQueue = [];
+    for (const batch of this.batches(queue)) {
+      const result = raft.propose(batch);
+      if (result.ok) {
+        this.stats.proposals++;
+        this.stats.proposedEntries += batch.length;
+        continue;
+      }
+      // Not leader (any more): nothing was appended, so passing the batch on is
+      // safe. With no leader known the commands are dropped here; their origins
+      // retry them (our own through sweep()).
+      if (result.leader !== null && result.leader !== this.node.nodeId) {
+        for (const data of batch) push(forwards, result.leader, data);
+      }
+    }
+  }
+
+  /** Split commands into proposal batches (one command each when batching is off). */
+  private batches(commands: string[]): string[][] {
+    if (!this.options.batching) return commands.map((c) => [c]);
+    const out: string[][] = [];
+    let current: string[] = [];
+    let bytes = 0;
+    for (const c of commands) {
+      if (current.length > 0 && bytes + c.length > this.options.maxBatchBytes) {
+        out.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(c);
+      bytes += c.length;
+    }
+    if (current.length > 0) out.push(current);
+    return out;
+  }
+
+  private sendForward(dest: string, cmds: string[]): void {
+    this.stats.forwardMessages++;
+    if (this.options.batching) this.node.send(dest, forwardBody(cmds));
+    else for (const c of cmds) this.node.send(dest, forwardBody([c]));
+  }
+
+  /** A follower handed us client commands: propose them if we lead, else pass them on once. */
+  private onForward(message: Envelope): void {
+    const cmds = decodeForwardBody(message.body);
+    if (!cmds) {
+      this.env.log(`dropping malformed forward from ${message.src}`);
+      return;
+    }
+    if (!this.raft) return;
+    const leader = this.soft.leader;
+    if (leader === this.node.nodeId) {
+      this.proposalQueue.push(...cmds);
+      this.scheduleFlush();
+    } else if (leader !== null && leader !== message.src && message.body.hop === undefined) {
+      // One extra hop at most: a stale follower view must not bounce commands around.
+      this.node.send(leader, { ...forwardBody(cmds), hop: 1 });
+    }
+    // Otherwise drop: the origin re-forwards after forwardRetryMs (dedup makes that safe).
+  }
+
+  // ---------------------------------------------------------------------------
+  // Reads (ReadIndex: Raft dissertation §6.4).
+
+  private startReadRound(): void {
+    const raft = this.raft!;
+    const context = `${this.node.nodeId}.${this.nextReadBatch++}`;
+    const result = raft.readIndex(context);
+    if (!result.ok) return; // no leader yet: reads keep waiting (sweep() enforces the wait)
+    this.readBatches.set(context, { reads: this.waitingReads, index: null });
+    this.waitingReads = [];
+    this.stats.readRounds++;
+  }
+
+  private serveReads(): void {
+    for (const [context, batch] of this.readBatches) {
+      if (batch.index === null || batch.index > this.applied) continue;
+      this.readBatches.delete(context);
+      for (const read of batch.reads) {
+        const machine = this.machines.get(read.workload)!;
+        this.node.reply(read.request, machine.query(read.command));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Raft plumbing.
+
+  private onRaftMessage(message: Envelope): void {
+    const decoded = decodeRaftBody(message.body);
+    if (!decoded.ok) {
+      this.env.log(`dropping raft message from ${message.src}: ${decoded.reason}`);
+      return;
+    }
+    const raft = this.raft;
+    if (!raft) return;
+    for (const m of decoded.messages) raft.step(m);
+    this.scheduleReady();
+  }
+
+  private scheduleReady(): void {
+    if (this.readyScheduled) return;
+    this.readyScheduled = true;
+    this.env.defer(() => {
+      this.readyScheduled = false;
+      this.processReady();
+    });
+  }
+
+  /**
+   * Drain the core's Ready batches. Order matters (see src/raft/node.ts):
+   * `messages` may leave at once — the leader replicates before its own fsync —
+   * but `persistedMessages` (votes, append acks) only after this batch's hard
+   * state and entries are durable; `persisted()` then lets the leader count
+   * itself toward the quorum.
+   */
+  private processReady(): void {
+    const raft = this.raft;
+    if (!raft || this.stopped) return;
+    while (raft.hasReady()) {
+      const rd = raft.ready();
+      if (rd.softState) this.onSoftState(rd.softState);
+      this.queueRaft(rd.messages);
+      if (rd.snapshot) this.restoreSnapshot(rd.snapshot);
+      this.persist(rd);
+      this.apply(rd.committedEntries);
+      for (const rs of rd.readStates) {
+        const batch = this.readBatches.get(rs.context);
+        if (batch) batch.index = rs.index;
+      }
+      for (const context of rd.droppedReads) {
+        const batch = this.readBatches.get(context);
+        if (!batch) continue;
+        this.readBatches.delete(context);
+        this.waitingReads.push(...batch.reads); // retried with the next leader; reads are harmless to repeat
+        this.scheduleFlush();
+      }
+      raft.advance();
+      this.serveReads();
+      this.maybeSnapshot();
+    }
+    this.flushRaftOutbox();
+  }
+
+  private persist(rd: Ready): void {
+    const storage = this.storage!;
+    const last = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1] : null;
+    if (!rd.hardState && !last && !rd.snapshot) {
+      this.queueRaft(rd.persistedMessages);
+      return;
+    }
+    const hardState = rd.hardState;
+    const entries = rd.entries;
+    const write = (): Promise<void> => (hardState || entries.length > 0 ? storage.save(hardState, entries) : Promise.resolve());
+    let done: Promise<void>;
+    if (rd.snapshot) {
+      // A received snapshot must be durable before anything acknowledged after it.
+      const snapshot = rd.snapshot;
+      done = (this.snapshotBarrier ?? Promise.resolve()).then(() => storage.saveSnapshot(snapshot)).then(write);
+      const barrier: Promise<void> = done.then(() => {
+        if (this.snapshotBarrier === barrier) this.snapshotBarrier = null;
+      });
+      this.snapshotBarrier = barrier;
+    } else {
+      done = this.snapshotBarrier ? this.snapshotBarrier.then(write) : write();
+    }
+    this.stats.diskWrites++;
+    const messages = rd.persistedMessages;
+    done.then(
+      () => {
+        if (this.stopped) return;
+        this.queueRaft(messages);
+        if (last) this.raft?.persisted(last.index, last.term);
+        this.scheduleReady();
+        this.flushRaftOutboxSoon();
+      },
+      (e: unknown) => {
+        // Acknowledging without durability would break the contract; stop instead.
+        this.env.log(`FATAL: write to storage failed: ${(e as Error).message}; stopping replication`);
+        this.stop();
+      },
+    );
+  }
+
+  private queueRaft(messages: readonly Message[]): void {
+    for (const m of messages) push(this.raftOutbox, m.to, m);
+  }
+
+  private outboxFlushScheduled = false;
+
+  private flushRaftOutboxSoon(): void {
+    if (this.outboxFlushScheduled) return;
+    this.outboxFlushScheduled = true;
+    this.env.defer(() => {
+      this.outboxFlushScheduled = false;
+      this.flushRaftOutbox();
+    });
+  }
+
+  /** One Maelstrom message per peer per turn (unless batching is off). */
+  private flushRaftOutbox(): void {
+    for (const [dest, messages] of this.raftOutbox) {
+      if (this.options.batching) {
+        this.node.send(dest, raftBody(messages));
+        this.stats.raftEnvelopes++;
+      } else {
+        for (const m of messages) this.node.send(dest, raftBody([m]));
+        this.stats.raftEnvelopes += messages.length;
+      }
+      this.stats.raftMessages += messages.length;
+    }
+    this.raftOutbox.clear();
+  }
+
+  private onSoftState(soft: SoftState): void {
+    const before = this.soft;
+    this.soft = soft;
+    if (before.role !== soft.role || before.leader !== soft.leader || before.term !== soft.term) {
+      this.env.log(`raft: role ${soft.role} term ${soft.term} leader ${soft.leader ?? '-'}`);
+    }
+    if (soft.leader !== before.leader && soft.leader !== null) {
+      // Writes waiting for a leader, or sent to a node that no longer leads, go now.
+      for (const [seq, write] of this.pendingWrites) if (write.sentTo !== soft.leader) this.toRoute.push(seq);
+      this.scheduleFlush();
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Applying the log.
+
+  private apply(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      if (entry.index <= this.applied) continue; // covered by a snapshot we restored
+      if (entry.index !== this.applied + 1) {
+        throw new Error(`apply gap: applied ${this.applied}, next committed entry ${entry.index}`);
+      }
+      this.applied = entry.index;
+      this.appliedTerm = entry.term;
+      this.stats.applied++;
+      if (entry.kind === 'noop') continue;
+      const cmd = decodeLogCommand(entry.data);
+      const machine = this.machines.get(cmd.workload);
+      if (!machine) throw new Error(`log entry ${entry.index} names unknown workload ${cmd.workload}`);
+      const decision = this.sessions.check(cmd);
+      let result: Body | null;
+      if (decision.fresh) {
+        result = machine.apply(cmd.command);
+        this.sessions.record(cmd, result);
+      } else {
+        this.stats.duplicates++;
+        this.sessions.observe(cmd);
+        result = decision.result;
+      }
+      if (cmd.origin === this.origin) {
+        const write = this.pendingWrites.get(cmd.seq);
+        if (write && result) {
+          this.pendingWrites.delete(cmd.seq);
+          this.node.reply(write.request, result);
+          this.stats.latency.record(this.env.now() - write.arrivedAt);
+        }
+      }
+    }
+  }
+
+  private maybeSnapshot(): void {
+    const interval = this.options.snapshotInterval;
+    if (interval <= 0 || this.applied - this.lastSnapshotIndex < interval) return;
+    const data: SnapshotData = { machines: {}, sessions: this.sessions.snapshot() };
+    for (const [name, machine] of this.machines) data.machines[name] = machine.snapshot();
+    const encoded = JSON.stringify(data);
+    const snapshot: Snapshot = {
+      meta: { index: this.applied, term: this.appliedTerm, voters: [...this.node.nodeIds] },
+      data: encoded,
+    };
+    this.raft!.compact(this.applied, encoded);
+    this.lastSnapshotIndex = this.applied;
+    this.env.log(`snapshot at index ${snapshot.meta.index} term ${snapshot.meta.term} (${encoded.length} bytes)`);
+    this.storage!.saveSnapshot(snapshot).catch((e: unknown) => this.env.log(`snapshot save failed: ${(e as Error).message}`));
+  }
+
+  private restoreSnapshot(snapshot: Snapshot): void {
+    const data = JSON.parse(snapshot.data) as SnapshotData;
+    for (const [name, machine] of this.machines) {
+      const state = data.machines[name];
+      if (state !== undefined) machine.restore(state);
+    }
+    this.sessions.restore(data.sessions);
+    this.applied = snapshot.meta.index;
+    this.appliedTerm = snapshot.meta.term;
+    this.lastSnapshotIndex = snapshot.meta.index;
+    this.env.log(`restored snapshot at index ${snapshot.meta.index} term ${snapshot.meta.term}`);
+    this.serveReads();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Deadlines and retries.
+
+  private sweep(): void {
+    if (!this.raft) return;
+    const now = this.env.now();
+    const leader = this.soft.leader;
+    const me = this.node.nodeId;
+    for (const [seq, write] of this.pendingWrites) {
+      if (write.sentTo === null) {
+        if (now - write.arrivedAt >= Math.min(this.options.noLeaderWaitMs, write.deadline - write.arrivedAt)) {
+          // Never proposed, never forwarded: certainly not applied, and never will be
+          // (its seq falls below our watermark the moment we drop it).
+          this.pendingWrites.delete(seq);
+          this.node.replyError(write.request, ErrorCode.TemporarilyUnavailable, 'no leader known');
+          this.stats.unavailable++;
+        } else if (leader !== null) {
+          this.toRoute.push(seq);
+        }
+        continue;
+      }
+      if (now >= write.deadline) {
+        this.pendingWrites.delete(seq);
+        this.node.replyError(write.request, ErrorCode.Timeout, 'not committed in time; it may still take effect');
+        this.stats.timeouts++;
+        continue;
+      }
+      const stale =
+        write.sentTo !== leader ||
+        (leader === me ? write.sentTerm !== this.soft.term : now - write.sentAt >= this.options.forwardRetryMs);
+      if (stale && leader !== null) this.toRoute.push(seq);
+    }
+    const stillWaiting: PendingRead[] = [];
+    for (const read of this.waitingReads) {
+      if (now - read.arrivedAt >= Math.min(this.options.noLeaderWaitMs, read.deadline - read.arrivedAt)) {
+        this.node.replyError(read.request, ErrorCode.TemporarilyUnavailable, 'no leader known to confirm a read');
+        this.stats.unavailable++;
+      } else stillWaiting.push(read);
+    }
+    this.waitingReads = stillWaiting;
+    for (const [context, batch] of this.readBatches) {
+      const expired = batch.reads.filter((r) => now >= r.deadline);
+      if (expired.length === 0) continue;
+      for (const read of expired) {
+        this.node.replyError(read.request, ErrorCode.TemporarilyUnavailable, 'read could not be confirmed in time');
+        this.stats.timeouts++;
+      }
+      batch.reads = batch.reads.filter((r) => now < r.deadline);
+      if (batch.reads.length === 0) this.readBatches.delete(context);
+    }
+    if (this.toRoute.length > 0 || this.waitingReads.length > 0) this.scheduleFlush();
+  }
+
+  private logStats(): void {
+    const line = this.stats.takeLine(this.raft?.status ?? null, this.pendingWrites.size, this.sessions.size);
+    if (line) this.env.log(line);
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
