@@ -39,6 +39,15 @@ export interface ServerDeps {
   openStorage(nodeId: string): RaftStorage;
   /** Differs on every start of the process (unique ids, session origin). */
   incarnation: string;
+  /** Deliberately broken behaviour, for tests that prove the simulator and checkers catch it. Never in production. */
+  testingFaults?: ServerTestingFaults;
+}
+
+export interface ServerTestingFaults {
+  /** Answer a lin-kv `write` with write_ok as soon as it is proposed, before it commits. */
+  ackWritesBeforeCommit?: boolean;
+  /** Answer reads from local state at once, without a ReadIndex round. */
+  readsWithoutReadIndex?: boolean;
 }
 
 interface PendingWrite {
@@ -242,6 +251,10 @@ export class RaftServer {
     const deadline = now + (workload.name === 'lin-kv' ? this.options.kvDeadlineMs : this.options.txnDeadlineMs);
     if (readOnly) {
       this.stats.reads++;
+      if (this.deps.testingFaults?.readsWithoutReadIndex) {
+        this.node.reply(request, this.machines.get(workload.name)!.query(command));
+        return;
+      }
       this.waitingReads.push({ request, workload: workload.name, command, arrivedAt: now, deadline });
     } else {
       this.stats.writes++;
@@ -286,6 +299,10 @@ export class RaftServer {
       if (!write) continue;
       if (leader === null) continue; // stays unsent; sweep() retries and enforces the no-leader wait
       const data = this.encodePending(seq, write);
+      if (leader === me && this.deps.testingFaults?.ackWritesBeforeCommit && write.request.body.type === 'write') {
+        this.pendingWrites.delete(seq);
+        this.node.reply(write.request, { type: 'write_ok' });
+      }
       if (leader === me) this.proposalQueue.push(data);
       else push(forwards, leader, data);
       write.sentTo = leader;
