@@ -1,0 +1,220 @@
+import { LATENCY_DISTS, LatencyDist } from './latency';
+import { EXTENSION_FAULTS, NEMESIS_FAULTS, NemesisFault } from './nemesis';
+
+/** Everything `maelstrom-local test` was asked to do, validated. */
+export interface TestConfig {
+  workload: string;
+  bin: string;
+  binArgs: string[];
+  nodes: string[];
+  concurrency: number;
+  /** As given, e.g. "2n", for the summary. */
+  concurrencySpec: string;
+  timeLimitS: number;
+  rate: number;
+  latencyMs: number;
+  latencyDist: LatencyDist;
+  nemesis: NemesisFault[];
+  nemesisIntervalS: number;
+  availability: 'total' | number | null;
+  consistencyModels: string[];
+  keyCount: number;
+  maxTxnLength: number;
+  maxWritesPerKey: number;
+  logStderr: boolean;
+  seed: number;
+  store: string;
+  finalHealS: number | null;
+}
+
+export class UsageError extends Error {}
+
+interface OptionSpec {
+  names: string[];
+  arg: string | null;
+  help: string;
+  ours?: boolean;
+}
+
+export const OPTIONS: OptionSpec[] = [
+  { names: ['-w', '--workload'], arg: 'NAME', help: 'lin-kv (default), txn-list-append, txn-rw-register, echo, unique-ids' },
+  { names: ['--bin'], arg: 'FILE', help: 'the node binary to run (required); non-option arguments are passed to it' },
+  { names: ['--node-count'], arg: 'N', help: 'run nodes n0 .. n(N-1); overrides --nodes' },
+  { names: ['--nodes'], arg: 'a,b,c', help: 'comma-separated node ids (default n1,n2,n3,n4,n5)' },
+  { names: ['-n', '--node'], arg: 'ID', help: 'add one node id (repeatable)' },
+  { names: ['--time-limit'], arg: 'SECONDS', help: 'stop invoking operations after this long (default 60)' },
+  { names: ['--rate'], arg: 'HZ', help: 'operations per second across the whole test (default 5; 0 = none)' },
+  { names: ['--concurrency'], arg: 'N|kn', help: 'number of workers, an integer or k times the node count like 2n (default 1n)' },
+  { names: ['--latency'], arg: 'MS', help: 'mean node<->node / node<->service latency, integer ms (default 0)' },
+  { names: ['--latency-dist'], arg: 'DIST', help: 'constant (default), uniform, exponential' },
+  { names: ['--nemesis'], arg: 'FAULTS', help: 'comma-separated: partition (Maelstrom); kill, pause, loss, duplicate (ours)' },
+  { names: ['--nemesis-interval'], arg: 'SECONDS', help: 'mean seconds between nemesis operations (default 10)' },
+  { names: ['--availability'], arg: 'total|FRACTION', help: 'require this fraction of ok operations' },
+  { names: ['--consistency-models'], arg: 'MODELS', help: 'txn workloads: models to check (default strict-serializable)' },
+  { names: ['--key-count'], arg: 'N', help: 'txn workloads: active keys (default 10)' },
+  { names: ['--max-txn-length'], arg: 'N', help: 'txn workloads: micro-ops per transaction, at most (default 4)' },
+  { names: ['--max-writes-per-key'], arg: 'N', help: 'txn workloads: writes per key before it retires (default 16)' },
+  { names: ['--log-stderr'], arg: null, help: "echo the nodes' stderr to our stderr" },
+  { names: ['--seed'], arg: 'INT', help: 'seed for every random choice (default: random, printed at start)', ours: true },
+  { names: ['--store'], arg: 'DIR', help: 'where results go (default ./store)', ours: true },
+  { names: ['--final-heal'], arg: 'SECONDS', help: 'heal every fault this long before the time limit and let the cluster recover', ours: true },
+  { names: ['-h', '--help'], arg: null, help: 'this help' },
+];
+
+export function usage(): string {
+  const lines = [
+    'Usage: maelstrom-local test -w WORKLOAD --bin FILE [options] [-- args for the binary]',
+    '       maelstrom-local check -w WORKLOAD FILE     (re-check a stored history.jsonl / history.edn)',
+    '',
+    "A local re-implementation of Jepsen Maelstrom's `test` command. Options:",
+  ];
+  for (const o of OPTIONS) {
+    const name = o.names.join(', ') + (o.arg ? ` ${o.arg}` : '');
+    lines.push(`  ${name.padEnd(34)} ${o.help}${o.ours ? '  [extension: ours]' : ''}`);
+  }
+  lines.push(
+    '',
+    'Extensions (not in real Maelstrom): --seed, --store, --final-heal, and the nemesis faults',
+    `${EXTENSION_FAULTS.join(', ')} (kill = SIGKILL then restart with the same arguments; pause = SIGSTOP/SIGCONT;`,
+    'loss/duplicate = node<->node messages lost/duplicated with probability 0.2 while active).',
+    'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash / aborted run.',
+  );
+  return lines.join('\n');
+}
+
+export type ParsedCommand = { help: true } | { help: false; config: TestConfig };
+
+function parseNumber(flag: string, v: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got ${JSON.stringify(v)}`);
+  if (opts.integer && !Number.isInteger(n)) throw new UsageError(`${flag}: expected an integer, got ${JSON.stringify(v)}`);
+  if (opts.min !== undefined && n < opts.min) throw new UsageError(`${flag}: must be >= ${opts.min}, got ${v}`);
+  if (opts.max !== undefined && n > opts.max) throw new UsageError(`${flag}: must be <= ${opts.max}, got ${v}`);
+  return n;
+}
+
+/**
+ * Parse the arguments after `test`. Like Jepsen's CLI (tools.cli), non-option
+ * arguments anywhere, and everything after `--`, go to the node binary.
+ */
+export function parseTestArgs(argv: readonly string[], defaultSeed: () => number): ParsedCommand {
+  const byName = new Map<string, OptionSpec>();
+  for (const o of OPTIONS) for (const n of o.names) byName.set(n, o);
+  const values = new Map<string, string[]>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const spec = byName.get(name);
+    if (!spec) throw new UsageError(`unknown option ${name}; see --help`);
+    const key = spec.names[spec.names.length - 1];
+    if (spec.arg === null) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      values.set(key, ['true']);
+      continue;
+    }
+    let v: string;
+    if (eq > 0) v = a.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value (${spec.arg})`);
+      v = argv[++i];
+    }
+    values.set(key, [...(values.get(key) ?? []), v]);
+  }
+  if (values.has('--help')) return { help: true };
+  const one = (k: string): string | undefined => values.get(k)?.at(-1);
+
+  const workload = one('--workload') ?? 'lin-kv';
+  const bin = one('--bin');
+  if (!bin) throw new UsageError('--bin FILE is required: the node binary to test (e.g. --bin dist/raft-node.js)');
+
+  let nodes: string[];
+  const nodeCount = one('--node-count');
+  if (nodeCount !== undefined) {
+    const n = parseNumber('--node-count', nodeCount, { integer: true, min: 1 });
+    nodes = Array.from({ length: n }, (_, i) => `n${i}`);
+  } else if (values.has('--nodes') || values.has('--node')) {
+    nodes = [...(values.get('--nodes') ?? []).flatMap((s) => s.split(',')), ...(values.get('--node') ?? [])]
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (nodes.length === 0) throw new UsageError('--nodes: no node ids given');
+  } else {
+    nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  }
+  if (new Set(nodes).size !== nodes.length) throw new UsageError(`node ids must be distinct: ${nodes.join(',')}`);
+  for (const n of nodes) {
+    if (n.startsWith('c')) throw new UsageError(`node id ${JSON.stringify(n)} starts with "c": Maelstrom would treat it as a client (zero latency, never partitioned); pick another id`);
+    if (['lin-kv', 'seq-kv', 'lww-kv', 'lin-tso'].includes(n)) throw new UsageError(`node id ${JSON.stringify(n)} is a built-in service id`);
+  }
+
+  const concurrencySpec = one('--concurrency') ?? '1n';
+  let concurrency: number;
+  const kn = /^(\d+)n$/.exec(concurrencySpec);
+  if (kn) concurrency = Number(kn[1]) * nodes.length;
+  else concurrency = parseNumber('--concurrency', concurrencySpec, { integer: true, min: 1 });
+  if (concurrency < 1) throw new UsageError(`--concurrency ${concurrencySpec} gives ${concurrency} workers; need at least 1`);
+
+  const latencyDist = (one('--latency-dist') ?? 'constant') as LatencyDist;
+  if (!LATENCY_DISTS.includes(latencyDist)) throw new UsageError(`--latency-dist must be one of ${LATENCY_DISTS.join(', ')}, got ${JSON.stringify(latencyDist)}`);
+
+  const nemesis: NemesisFault[] = [];
+  for (const spec of values.get('--nemesis') ?? []) {
+    for (const f of spec.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      if (!(NEMESIS_FAULTS as readonly string[]).includes(f)) {
+        throw new UsageError(`--nemesis: unknown fault ${JSON.stringify(f)}; Maelstrom accepts only partition, we also offer ${EXTENSION_FAULTS.join(', ')}`);
+      }
+      if (!nemesis.includes(f as NemesisFault)) nemesis.push(f as NemesisFault);
+    }
+  }
+
+  let availability: TestConfig['availability'] = null;
+  const av = one('--availability');
+  if (av !== undefined) availability = av === 'total' ? 'total' : parseNumber('--availability', av, { min: 0, max: 1 });
+
+  // Maelstrom's parser splits only on commas surrounded by whitespace (spec §7); we split on any comma
+  // and say so in the README: "a,b" silently becoming one bogus model name helps nobody.
+  const consistencyModels = (one('--consistency-models') ?? 'strict-serializable')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+  const seedArg = one('--seed');
+  const seed = seedArg !== undefined ? parseNumber('--seed', seedArg, { integer: true, min: 0, max: 2 ** 32 - 1 }) : defaultSeed();
+  const finalHeal = one('--final-heal');
+
+  return {
+    help: false,
+    config: {
+      workload,
+      bin,
+      binArgs: positional,
+      nodes,
+      concurrency,
+      concurrencySpec,
+      timeLimitS: parseNumber('--time-limit', one('--time-limit') ?? '60', { min: 0 }),
+      rate: parseNumber('--rate', one('--rate') ?? '5', { min: 0 }),
+      latencyMs: parseNumber('--latency', one('--latency') ?? '0', { integer: true, min: 0 }),
+      latencyDist,
+      nemesis,
+      nemesisIntervalS: parseNumber('--nemesis-interval', one('--nemesis-interval') ?? '10', { min: 0 }),
+      availability,
+      consistencyModels,
+      keyCount: parseNumber('--key-count', one('--key-count') ?? '10', { integer: true, min: 1 }),
+      maxTxnLength: parseNumber('--max-txn-length', one('--max-txn-length') ?? '4', { integer: true, min: 1 }),
+      maxWritesPerKey: parseNumber('--max-writes-per-key', one('--max-writes-per-key') ?? '16', { integer: true, min: 1 }),
+      logStderr: values.has('--log-stderr'),
+      seed,
+      store: one('--store') ?? 'store',
+      finalHealS: finalHeal !== undefined ? parseNumber('--final-heal', finalHeal, { min: 0 }) : null,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { HistoryOp, OpType, Process } from '../checker/history';
+import { Scheduler } from './scheduler';
+
+/** Appends history events with dense indices and nanosecond times since the test's origin. */
+export class HistoryRecorder {
+  readonly ops: HistoryOp[] = [];
+  private listeners: ((op: HistoryOp) => void)[] = [];
+
+  constructor(private readonly scheduler: Scheduler) {}
+
+  onRecord(listener: (op: HistoryOp) => void): void {
+    this.listeners.push(listener);
+  }
+
+  record(type: OpType, process: Process, f: string, value: unknown, extra: Record<string, unknown> = {}): HistoryOp {
+    const op: HistoryOp = { index: this.ops.length, time: Math.round(this.scheduler.now() * 1e6), type, process, f, value, ...extra };
+    this.ops.push(op);
+    for (const l of this.listeners) l(op);
+    return op;
+  }
+}

@@ -1,0 +1,159 @@
+import { NetClient } from './client';
+import { HistoryRecorder } from './history-recorder';
+import { Network } from './network';
+import { mapOutcome } from './outcome';
+import { Rng } from './rng';
+import { Scheduler, TimerHandle } from './scheduler';
+import { BenchWorkload, FreeWorker, OpGenerator, WorkloadOptions } from './workload';
+
+interface Worker {
+  thread: number;
+  process: number;
+  node: string;
+  client: NetClient | null;
+  busy: boolean;
+}
+
+export interface InterpreterOptions {
+  scheduler: Scheduler;
+  network: Network;
+  workload: BenchWorkload;
+  generator: OpGenerator;
+  options: WorkloadOptions;
+  nodes: readonly string[];
+  concurrency: number;
+  /** Ops per second across the whole test; 0 = no client ops. */
+  rate: number;
+  /** No op is invoked at or after start + timeLimitMs. */
+  timeLimitMs: number;
+  /** Randomness for the stagger gaps only. */
+  rng: Rng;
+  history: HistoryRecorder;
+  /** Next free client id (`c<k>`), shared with the init and setup phases. */
+  allocateClientId(): string;
+  onDone(): void;
+}
+
+/**
+ * Jepsen's generator interpreter, for one client phase (spec §4): C workers,
+ * worker t bound to nodes[t mod N]; a global stagger of 1/rate (gaps uniform
+ * on [0, 2/rate), first op immediate, next gap counted from the actual
+ * dispatch); free workers offered in round-robin order; after an `info` the
+ * worker's process becomes process + C (same node, same client).
+ */
+export class Interpreter {
+  private readonly workers: Worker[];
+  private nextOpAt = 0;
+  private deadline = 0;
+  private stopped = false;
+  private finished = false;
+  private wake: TimerHandle | null = null;
+  private rotation = 0;
+  private tickQueued = false;
+  private invokes = 0;
+
+  constructor(private readonly o: InterpreterOptions) {
+    this.workers = Array.from({ length: o.concurrency }, (_, t) => ({
+      thread: t,
+      process: t,
+      node: o.nodes[t % o.nodes.length],
+      client: null,
+      busy: false,
+    }));
+  }
+
+  start(): void {
+    const now = this.o.scheduler.now();
+    this.nextOpAt = now;
+    this.deadline = now + this.o.timeLimitMs;
+    this.o.scheduler.after(this.o.timeLimitMs, () => {
+      this.stopped = true;
+      this.wake?.cancel();
+      this.maybeFinish();
+    });
+    if (this.o.rate > 0) this.tick();
+  }
+
+  invocationCount(): number {
+    return this.invokes;
+  }
+
+  /** Close every worker's client (Jepsen closes clients after the run). */
+  closeClients(): void {
+    for (const w of this.workers) w.client?.close();
+  }
+
+  private queueTick(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    this.o.scheduler.defer(() => {
+      this.tickQueued = false;
+      this.tick();
+    });
+  }
+
+  private tick(): void {
+    for (;;) {
+      if (this.stopped || this.o.rate <= 0) return this.maybeFinish();
+      const now = this.o.scheduler.now();
+      if (now >= this.deadline) return;
+      if (now < this.nextOpAt) {
+        this.wake?.cancel();
+        this.wake = this.o.scheduler.after(this.nextOpAt - now, () => {
+          this.wake = null;
+          this.tick();
+        });
+        return;
+      }
+      const free = this.freeWorkers();
+      if (free.length === 0) return;
+      const choice = this.o.generator.next(free);
+      if (!choice) return;
+      const worker = this.workers[choice.thread];
+      this.rotation = (choice.thread + 1) % this.workers.length;
+      this.dispatch(worker, choice.op.f, choice.op.value);
+      this.nextOpAt = now + this.o.rng.float() * (2000 / this.o.rate);
+    }
+  }
+
+  private freeWorkers(): FreeWorker[] {
+    const out: FreeWorker[] = [];
+    const n = this.workers.length;
+    for (let i = 0; i < n; i++) {
+      const w = this.workers[(this.rotation + i) % n];
+      if (!w.busy) out.push({ thread: w.thread, process: w.process });
+    }
+    return out;
+  }
+
+  private dispatch(worker: Worker, f: string, value: unknown): void {
+    const { workload, history } = this.o;
+    worker.busy = true;
+    this.invokes++;
+    if (!worker.client) {
+      worker.client = new NetClient(this.o.allocateClientId(), this.o.network, this.o.scheduler);
+      worker.client.open();
+    }
+    const op = { f, value };
+    const process = worker.process;
+    history.record('invoke', process, f, value, { node: worker.node });
+    worker.client.call(worker.node, workload.request(op), workload.timeoutMs(this.o.options), (result) => {
+      const c = mapOutcome(workload, op, result);
+      const extra: Record<string, unknown> = { node: worker.node };
+      if (c.error !== undefined) extra.error = c.error;
+      if (c.exception !== undefined) extra.exception = c.exception;
+      history.record(c.type, process, f, c.value, extra);
+      if (c.type === 'info') worker.process += this.o.concurrency;
+      worker.busy = false;
+      // Deferred: a reply arrives inside the network's delivery loop; start the next op from a fresh stack.
+      this.queueTick();
+    });
+  }
+
+  private maybeFinish(): void {
+    if (this.finished || !this.stopped) return;
+    if (this.workers.some((w) => w.busy)) return;
+    this.finished = true;
+    this.o.onDone();
+  }
+}

@@ -1,0 +1,233 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runCheckCommand } from '../checker/check-command';
+import { BENCH_WORKLOADS, MAELSTROM_ONLY_WORKLOADS } from '../../workloads/bench-registry';
+import { parseTestArgs, TestConfig, usage, UsageError } from './cli';
+import { LatencyStartupError } from './latency';
+import { ProcessHost } from './process-host';
+import { RealScheduler } from './real-scheduler';
+import { computeResults } from './results';
+import { createRunDir, writeHistory, writeLinearizabilityPictures, writePictures, writeResults } from './store';
+import { exitCodeFor, summaryLines } from './summary';
+import { TestRun } from './test-run';
+import { CheckResult } from '../checker/history';
+
+/** Entry point of bin/maelstrom-local: the only place (with process-host.ts) that touches real time, files and processes. */
+
+const EXIT_BAD_ARGS = 254;
+const EXIT_CRASH = 255;
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function err(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out(usage());
+    return command === undefined ? EXIT_BAD_ARGS : 0;
+  }
+  if (command === 'check') return runCheckCommand(rest, out);
+  if (command !== 'test') {
+    err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test" or "check" (see --help)`);
+    return EXIT_BAD_ARGS;
+  }
+  let config: TestConfig;
+  try {
+    const parsed = parseTestArgs(rest, () => Math.floor(Math.random() * 2 ** 31));
+    if (parsed.help) {
+      out(usage());
+      return 0;
+    }
+    config = parsed.config;
+    preflight(config);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`maelstrom-local test: ${e.message}`);
+      err('Run `maelstrom-local test --help` for the options.');
+      return EXIT_BAD_ARGS;
+    }
+    throw e;
+  }
+  return runTest(config);
+}
+
+/** Checks that would otherwise surface as a confusing crash mid-run. */
+function preflight(config: TestConfig): void {
+  const workload = BENCH_WORKLOADS.get(config.workload);
+  if (!workload) {
+    const known = [...BENCH_WORKLOADS.keys()].join(', ');
+    if (MAELSTROM_ONLY_WORKLOADS.includes(config.workload)) {
+      throw new UsageError(`workload ${config.workload} exists in real Maelstrom but maelstrom-local does not drive it; supported: ${known}`);
+    }
+    throw new UsageError(`unknown workload ${JSON.stringify(config.workload)}; supported: ${known}`);
+  }
+  const bin = path.resolve(config.bin);
+  if (!fs.existsSync(bin)) throw new UsageError(`--bin ${config.bin}: no such file (did you run \`make build\`?)`);
+  try {
+    fs.accessSync(bin, fs.constants.X_OK);
+  } catch {
+    throw new UsageError(`--bin ${config.bin}: not executable; chmod +x it (it needs a shebang line like #!/usr/bin/env node)`);
+  }
+  const problem = workload.validate(config.nodes.length, config.concurrency, workloadOptions(config));
+  if (problem) throw new UsageError(problem);
+  if (config.nemesis.length > 0 && config.nemesisIntervalS <= 0) throw new UsageError('--nemesis-interval must be > 0 when a nemesis is enabled');
+}
+
+function workloadOptions(config: TestConfig) {
+  return {
+    keyCount: config.keyCount,
+    maxTxnLength: config.maxTxnLength,
+    maxWritesPerKey: config.maxWritesPerKey,
+    consistencyModels: config.consistencyModels,
+    latencyMs: config.latencyMs,
+  };
+}
+
+async function runTest(config: TestConfig): Promise<number> {
+  const workload = BENCH_WORKLOADS.get(config.workload) as NonNullable<ReturnType<typeof BENCH_WORKLOADS.get>>;
+  const options = workloadOptions(config);
+  const bin = fs.realpathSync(path.resolve(config.bin));
+  out(
+    `maelstrom-local test -w ${config.workload} --bin ${config.bin} --node-count ${config.nodes.length} ` +
+      `--concurrency ${config.concurrency} --rate ${config.rate} --time-limit ${config.timeLimitS} --latency ${config.latencyMs} ` +
+      `--latency-dist ${config.latencyDist}${config.nemesis.length ? ` --nemesis ${config.nemesis.join(',')} --nemesis-interval ${config.nemesisIntervalS}` : ''}`,
+  );
+  out(`Seed: ${config.seed}  (replay with --seed ${config.seed})`);
+
+  const scheduler = new RealScheduler();
+  let dir = '';
+  let logFile: fs.WriteStream | null = null;
+  const log = (line: string): void => {
+    const stamped = `${(scheduler.now() / 1000).toFixed(3)} ${line}`;
+    logFile?.write(stamped + '\n');
+    if (/^(WARN|ERROR)/.test(line)) err(line);
+  };
+  let run: TestRun;
+  try {
+    run = new TestRun({
+      workload,
+      options,
+      nodes: config.nodes,
+      concurrency: config.concurrency,
+      rate: config.rate,
+      timeLimitMs: config.timeLimitS * 1000,
+      latencyMs: config.latencyMs,
+      latencyDist: config.latencyDist,
+      nemesis: config.nemesis,
+      nemesisIntervalMs: config.nemesisIntervalS * 1000,
+      finalHealMs: config.finalHealS !== null ? config.finalHealS * 1000 : null,
+      seed: config.seed,
+      scheduler,
+      host: (id) =>
+        new ProcessHost({
+          id,
+          bin,
+          args: config.binArgs,
+          cwd: nodeCwd,
+          logPath: path.join(dir, 'node-logs', `${id}.log`),
+          echoStderr: config.logStderr ? (line) => err(`[${id}] ${line}`) : null,
+        }),
+      log,
+    });
+  } catch (e) {
+    if (e instanceof LatencyStartupError) {
+      err(`Jepsen broke: ${e.message}`);
+      return EXIT_CRASH;
+    }
+    throw e;
+  }
+  dir = createRunDir(config.store, config.workload, new Date());
+  logFile = fs.createWriteStream(path.join(dir, 'jepsen.log'));
+  const nodeCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'maelstrom-local-'));
+  run.history.onRecord((op) => logFile?.write(`${(op.time / 1e9).toFixed(3)} ${op.process}\t:${op.type}\t:${op.f}\t${JSON.stringify(op.value)}${op.error !== undefined ? '\t' + JSON.stringify(op.error) : ''}\n`));
+
+  const progress = process.stdout.isTTY ? startProgress(run, config, scheduler) : null;
+  const killAll = (): void => {
+    err('interrupted; stopping nodes');
+    process.exit(130);
+  };
+  process.once('SIGINT', killAll);
+  let outcome;
+  try {
+    outcome = await run.run();
+  } finally {
+    progress?.stop();
+    process.removeListener('SIGINT', killAll);
+    fs.rmSync(nodeCwd, { recursive: true, force: true });
+  }
+  const warn = (line: string): void => log(`WARN ${line}`);
+  writeHistory(dir, outcome.history, warn);
+  const endS = (outcome.endedAt - outcome.startedAt) / 1000;
+  writePictures(dir, outcome.history, endS, `${config.workload} ${path.basename(dir)}`, warn);
+  if (outcome.aborted) {
+    err(`Jepsen broke: ${outcome.aborted}`);
+    err(`(history so far in ${dir}; no analysis, like Maelstrom's :init-failed)`);
+    await closeLog(logFile);
+    return EXIT_CRASH;
+  }
+  if (outcome.crashes.length > 0) {
+    for (const c of outcome.crashes) {
+      err(
+        `Node ${c.node} crashed with exit status ${c.code ?? 'null'}${c.signal ? ` (signal ${c.signal})` : ''}. ` +
+          `Before crashing, it wrote to STDOUT:\n${c.stdout.join('\n')}\n\nAnd to STDERR:\n${c.stderr.join('\n')}\n` +
+          `Full STDERR logs are available in ${path.join(dir, 'node-logs', c.node + '.log')}`,
+      );
+    }
+    err('Jepsen broke: a node crashed during the test (no analysis, exit 255, as in Maelstrom)');
+    out(`crashed: ${outcome.crashes.map((c) => c.node).join(', ')}`);
+    await closeLog(logFile);
+    return EXIT_CRASH;
+  }
+  const results = computeResults({
+    history: outcome.history,
+    workload,
+    options,
+    availability: config.availability,
+    net: outcome.net,
+    mutes: outcome.mutes,
+    durationS: Math.max(1e-3, config.timeLimitS),
+    seed: config.seed,
+  });
+  writeResults(dir, results, warn);
+  if (workload.name === 'lin-kv') writeLinearizabilityPictures(dir, results.workload as CheckResult, warn);
+  for (const line of summaryLines(config, dir, outcome.history, results)) out(line);
+  await closeLog(logFile);
+  return exitCodeFor(results.valid);
+}
+
+function closeLog(f: fs.WriteStream | null): Promise<void> {
+  return new Promise((resolve) => (f ? f.end(resolve) : resolve()));
+}
+
+function startProgress(run: TestRun, config: TestConfig, scheduler: RealScheduler): { stop(): void } {
+  const timer = setInterval(() => {
+    const ops = run.history.ops;
+    let ok = 0;
+    for (const op of ops) if (op.type === 'ok') ok++;
+    const faults = run.activeFaults();
+    process.stdout.write(
+      `\r[${(scheduler.now() / 1000).toFixed(1)}/${config.timeLimitS} s] ops ${run.invocations()} (ok ${ok})` +
+        ` | fault: ${faults.length ? faults.join(', ') : 'none'}`.padEnd(40) + '\x1b[K',
+    );
+  }, 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      process.stdout.write('\r\x1b[K');
+    },
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    err(`maelstrom-local crashed: ${(e as Error)?.stack ?? String(e)}`);
+    process.exit(EXIT_CRASH);
+  },
+);

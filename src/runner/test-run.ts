@@ -1,0 +1,305 @@
+import { HistoryOp } from '../checker/history';
+import { Body } from '../protocol/message';
+import { NetClient } from './client';
+import { parseNodeLine } from './envelope';
+import { HistoryRecorder } from './history-recorder';
+import { Interpreter } from './interpreter';
+import { NetJournal, NetStats } from './journal';
+import { LatencyDist, makeLatency } from './latency';
+import { Nemesis, NemesisFault } from './nemesis';
+import { Network } from './network';
+import { NodeHost } from './node-host';
+import { Rng } from './rng';
+import { Scheduler } from './scheduler';
+import { makeServices } from './services';
+import { BenchWorkload, WorkloadOptions } from './workload';
+
+export const INIT_TIMEOUT_MS = 10_000;
+
+export interface TestRunOptions {
+  workload: BenchWorkload;
+  options: WorkloadOptions;
+  nodes: readonly string[];
+  concurrency: number;
+  rate: number;
+  timeLimitMs: number;
+  latencyMs: number;
+  latencyDist: LatencyDist;
+  nemesis: readonly NemesisFault[];
+  nemesisIntervalMs: number;
+  /** Extension: heal all faults this many ms before the time limit. */
+  finalHealMs: number | null;
+  seed: number;
+  scheduler: Scheduler;
+  /** Build the host for one node id (process adapter or simulated node). */
+  host(id: string): NodeHost;
+  /** Loud diagnostics (runner log / stderr). */
+  log(line: string): void;
+}
+
+export interface MuteEvent {
+  node: string;
+  /** ms since start */
+  at: number;
+  reason: string;
+}
+
+export interface CrashReport {
+  node: string;
+  code: number | null;
+  signal: string | null;
+  stdout: string[];
+  stderr: string[];
+}
+
+export interface TestRunOutcome {
+  history: HistoryOp[];
+  net: NetStats;
+  mutes: MuteEvent[];
+  crashes: CrashReport[];
+  /** Why the run could not produce a verdict (init failure), if so. */
+  aborted: string | null;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * One Maelstrom `test` run (spec §4.7): network + services, parallel node
+ * setup with init handshakes, the client phase and the nemesis, teardown,
+ * crash detection. Real time and real processes enter only through the
+ * injected scheduler and NodeHosts.
+ */
+export class TestRun {
+  readonly history: HistoryRecorder;
+  readonly network: Network;
+  readonly journal = new NetJournal();
+  private readonly rng: Rng;
+  private clientCounter = 0;
+  private readonly hosts = new Map<string, NodeHost>();
+  private readonly mutes: MuteEvent[] = [];
+  private readonly muted = new Set<string>();
+  /** Nodes the nemesis killed on purpose: their exit is not a crash. */
+  private readonly killedOnPurpose = new Set<string>();
+  private readonly paused = new Set<string>();
+  private interpreter: Interpreter | null = null;
+  private tearingDown = false;
+  nemesis: Nemesis | null = null;
+
+  constructor(private readonly o: TestRunOptions) {
+    this.rng = new Rng(o.seed);
+    this.history = new HistoryRecorder(o.scheduler);
+    // makeLatency throws LatencyStartupError for the mean-0 uniform/exponential cases, before anything starts.
+    const latency = makeLatency(o.latencyDist, o.latencyMs, this.rng.fork('latency'));
+    this.network = new Network({ scheduler: o.scheduler, latency, rng: this.rng.fork('net-faults'), journal: this.journal });
+    this.network.setServerIds(o.nodes);
+  }
+
+  allocateClientId(): string {
+    return `c${this.clientCounter++}`;
+  }
+
+  invocations(): number {
+    return this.interpreter?.invocationCount() ?? 0;
+  }
+
+  activeFaults(): string[] {
+    return this.nemesis?.activeFaults() ?? [];
+  }
+
+  async run(): Promise<TestRunOutcome> {
+    const o = this.o;
+    const startedAt = o.scheduler.now();
+    for (const s of makeServices(this.rng.fork('services'))) {
+      this.network.register(s.id, (m) => {
+        const reply = s.handle(m.src, m.body);
+        if (reply === null) {
+          o.log(`WARN service ${s.id}: no handler for request type ${JSON.stringify(m.body.type)} from ${m.src}; not replying`);
+          return;
+        }
+        this.network.send(s.id, m.src, { ...reply, in_reply_to: m.body.msg_id ?? null } as Body);
+      });
+    }
+    for (const id of o.nodes) {
+      this.network.register(id, (m) => this.hosts.get(id)?.send(JSON.stringify({ id: m.id, src: m.src, dest: m.dest, body: m.body })));
+    }
+    for (const id of o.nodes) this.startNode(id);
+
+    const initResults = await Promise.all(o.nodes.map((id) => this.init(id)));
+    const failed = initResults.filter((r): r is string => r !== null);
+    if (failed.length > 0) {
+      await this.teardown();
+      return this.outcome(startedAt, failed.join('; '));
+    }
+    // Jepsen's client-setup phase opens one client per node and keeps it open, unused (spec §4.2).
+    const setupClients = o.nodes.map(() => new NetClient(this.allocateClientId(), this.network, o.scheduler));
+    for (const c of setupClients) c.open();
+
+    const phaseStart = o.scheduler.now();
+    await new Promise<void>((resolve) => {
+      this.interpreter = new Interpreter({
+        scheduler: o.scheduler,
+        network: this.network,
+        workload: o.workload,
+        generator: o.workload.generator({ nodeCount: o.nodes.length, concurrency: o.concurrency, rng: this.rng.fork('generator'), options: o.options }),
+        options: o.options,
+        nodes: o.nodes,
+        concurrency: o.concurrency,
+        rate: o.rate,
+        timeLimitMs: o.timeLimitMs,
+        rng: this.rng.fork('stagger'),
+        history: this.history,
+        allocateClientId: () => this.allocateClientId(),
+        onDone: resolve,
+      });
+      if (o.nemesis.length > 0) {
+        this.nemesis = new Nemesis({
+          faults: o.nemesis,
+          nodes: o.nodes,
+          intervalMs: o.nemesisIntervalMs,
+          stopAt: phaseStart + o.timeLimitMs,
+          healAt: o.finalHealMs !== null ? phaseStart + Math.max(0, o.timeLimitMs - o.finalHealMs) : null,
+          rng: this.rng.fork('nemesis'),
+          scheduler: o.scheduler,
+          target: this.faultTarget(),
+          record: (ev) => {
+            this.history.record('info', 'nemesis', ev.f, ev.value);
+            this.history.record('info', 'nemesis', ev.f, ev.result);
+          },
+        });
+        this.nemesis.start();
+      }
+      this.interpreter.start();
+    });
+    this.interpreter?.closeClients();
+    // Nemesis teardown: stop and heal only the network, after all client ops completed (spec §4.3).
+    if (this.nemesis) {
+      this.nemesis.stop();
+      if (this.network.isPartitioned()) {
+        this.network.heal();
+        this.history.record('info', 'nemesis', 'stop-partition', null);
+        this.history.record('info', 'nemesis', 'stop-partition', 'network-healed');
+      }
+    }
+    for (const c of setupClients) c.close();
+    const crashes = this.detectCrashes();
+    await this.teardown();
+    const out = this.outcome(startedAt, null);
+    out.crashes = crashes;
+    return out;
+  }
+
+  private outcome(startedAt: number, aborted: string | null): TestRunOutcome {
+    const clientInvokes = this.history.ops.filter((op) => op.type === 'invoke' && op.process !== 'nemesis').length;
+    return {
+      history: this.history.ops,
+      net: this.journal.stats(clientInvokes),
+      mutes: this.mutes,
+      crashes: [],
+      aborted,
+      startedAt,
+      endedAt: this.o.scheduler.now(),
+    };
+  }
+
+  private startNode(id: string): void {
+    let host = this.hosts.get(id);
+    if (!host) {
+      host = this.o.host(id);
+      this.hosts.set(id, host);
+    }
+    this.muted.delete(id);
+    host.start({
+      stdout: (line) => this.fromNode(id, line),
+      exit: (code, signal) => {
+        if (!this.killedOnPurpose.has(id) && !this.tearingDown) this.o.log(`WARN node ${id} exited (code ${code}, signal ${signal}) during the test`);
+      },
+    });
+  }
+
+  /** A line on a node's stdout: validate, route, or mute the node for the rest of the test (spec §1.1). */
+  private fromNode(id: string, line: string): void {
+    if (this.muted.has(id)) return;
+    if (line.trim() === '') return;
+    const parsed = parseNodeLine(line);
+    let reason: string | null = null;
+    if (!parsed.ok) reason = parsed.reason;
+    else {
+      const sent = this.network.send(parsed.src, parsed.dest, parsed.body);
+      if (!sent.ok) reason = `${sent.reason} (line: ${line.length > 300 ? line.slice(0, 300) + '...' : line})`;
+    }
+    if (reason === null) return;
+    this.muted.add(id);
+    this.hosts.get(id)?.stopReading();
+    const at = this.o.scheduler.now();
+    this.mutes.push({ node: id, at, reason });
+    this.o.log(
+      `ERROR node ${id} is now MUTE: ${reason}. Real Maelstrom stops reading a node's stdout after the first bad line ` +
+        `and never reads it again, so none of ${id}'s later messages will be delivered.`,
+    );
+  }
+
+  /** The init handshake for one node (spec §1.3). Resolves to an error message or null. */
+  private init(id: string): Promise<string | null> {
+    const client = new NetClient(this.allocateClientId(), this.network, this.o.scheduler);
+    client.open();
+    return new Promise((resolve) => {
+      client.call(id, { type: 'init', node_id: id, node_ids: [...this.o.nodes] }, INIT_TIMEOUT_MS, (r) => {
+        client.close();
+        if (r.kind === 'timeout') return resolve(`node ${id} did not answer init within ${INIT_TIMEOUT_MS} ms (:init-failed)`);
+        if (r.body.type === 'error') return resolve(`node ${id} answered init with an error: ${JSON.stringify(r.body)}`);
+        if (r.body.type !== 'init_ok') return resolve(`node ${id} answered init with type ${JSON.stringify(r.body.type)}, expected "init_ok"`);
+        resolve(null);
+      });
+    });
+  }
+
+  private faultTarget() {
+    return {
+      partition: (g: Map<string, Set<string>>) => this.network.partition(g),
+      heal: () => this.network.heal(),
+      kill: (node: string) => {
+        this.killedOnPurpose.add(node);
+        this.hosts.get(node)?.signal('SIGKILL');
+      },
+      restart: (node: string) => {
+        this.startNode(node);
+        this.killedOnPurpose.delete(node);
+        void this.init(node).then((err) => {
+          if (err) this.o.log(`WARN restarted node ${node}: ${err}`);
+        });
+      },
+      pause: (node: string) => {
+        this.paused.add(node);
+        this.hosts.get(node)?.signal('SIGSTOP');
+      },
+      resume: (node: string) => {
+        this.paused.delete(node);
+        this.hosts.get(node)?.signal('SIGCONT');
+      },
+      setLoss: (p: number) => {
+        this.network.lossProbability = p;
+      },
+      setDuplicate: (p: number) => {
+        this.network.duplicateProbability = p;
+      },
+    };
+  }
+
+  /** Maelstrom checks at DB teardown whether each node is still alive (spec §3). */
+  private detectCrashes(): CrashReport[] {
+    const out: CrashReport[] = [];
+    for (const [id, host] of this.hosts) {
+      if (host.running() || this.killedOnPurpose.has(id)) continue;
+      const status = host.exitStatus();
+      const lines = host.lastLines();
+      out.push({ node: id, code: status?.code ?? null, signal: status?.signal ?? null, stdout: lines.stdout, stderr: lines.stderr });
+    }
+    return out;
+  }
+
+  private async teardown(): Promise<void> {
+    this.tearingDown = true;
+    for (const id of this.paused) this.hosts.get(id)?.signal('SIGCONT');
+    await Promise.all([...this.hosts.values()].map((h) => h.terminate()));
+  }
+}

@@ -1,0 +1,77 @@
+import { CheckResult, HistoryOp } from '../checker/history';
+import { Body } from '../protocol/message';
+import { Rng } from './rng';
+
+/**
+ * The bench side of a workload (one per folder under workloads/). Everything
+ * here is pure: the interpreter asks the generator for operations, builds
+ * request bodies, validates replies and maps them to history values; the
+ * checker turns a history into a verdict. The real runner and the
+ * deterministic simulator drive the same objects.
+ */
+export interface OpSpec {
+  f: string;
+  value: unknown;
+}
+
+/** A worker that may take an operation now, with its current process id. */
+export interface FreeWorker {
+  thread: number;
+  process: number;
+}
+
+export interface WorkloadOptions {
+  /** Active keys for txn workloads (Elle default 10). */
+  keyCount: number;
+  maxTxnLength: number;
+  maxWritesPerKey: number;
+  consistencyModels: string[];
+  /** --latency in ms (lin-kv's timeout scales with it). */
+  latencyMs: number;
+}
+
+export interface GeneratorContext {
+  nodeCount: number;
+  concurrency: number;
+  rng: Rng;
+  options: WorkloadOptions;
+}
+
+export interface OpGenerator {
+  /**
+   * Choose an operation for one of `free` (ordered by the interpreter's
+   * round-robin rotation), or null when none of them may run one now.
+   */
+  next(free: readonly FreeWorker[]): { thread: number; op: OpSpec } | null;
+}
+
+/** The closed response schema of an `*_ok` reply (spec §1.5). */
+export interface ReplySchema {
+  type: string;
+  /** Keys that must be present besides `type` and `in_reply_to`. */
+  required: readonly string[];
+}
+
+export type ValueCheck = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export interface CheckContext {
+  options: WorkloadOptions;
+}
+
+export interface BenchWorkload {
+  readonly name: string;
+  /** Ops whose timeouts and errors are always `fail` (spec §4.5). */
+  readonly idempotent: ReadonlySet<string>;
+  /** Every `f` the workload issues; `:stats` requires an ok for each. */
+  readonly fs: readonly string[];
+  /** A reason the configuration cannot run, or null. */
+  validate(nodeCount: number, concurrency: number, options: WorkloadOptions): string | null;
+  timeoutMs(options: WorkloadOptions): number;
+  generator(ctx: GeneratorContext): OpGenerator;
+  /** The request body, without `msg_id` (the client numbers its requests). */
+  request(op: OpSpec): Record<string, unknown>;
+  replySchema(op: OpSpec): ReplySchema;
+  /** Check the reply's values and build the completion's history value. */
+  completion(op: OpSpec, reply: Body): ValueCheck;
+  check(history: HistoryOp[], ctx: CheckContext): CheckResult;
+}
