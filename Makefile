@@ -53,7 +53,7 @@ typecheck: node_modules/.package-lock.json ## Type-check everything with tsc --n
 	node_modules/.bin/tsc --noEmit -p .
 
 unit: build ## Run the mocha suites only (no type check)
-	node_modules/.bin/mocha
+	node_modules/.bin/mocha 'test/**/*.test.ts'
 
 test: build typecheck unit ## Type-check, build, and run every test suite (what CI runs)
 
