@@ -35,6 +35,19 @@ export function faultIntervals(history: readonly HistoryOp[], endS: number): Fau
   return out;
 }
 
+/** Math.max/min without spreading (large histories overflow the argument stack). */
+function maxOf(xs: Iterable<number>, start: number): number {
+  let m = start;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
+function minOf(xs: Iterable<number>, start: number): number {
+  let m = start;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -92,8 +105,8 @@ export function latencyRawSvg(history: readonly HistoryOp[], endS: number): stri
   const pairs = pairOps(history).filter((p) => p.completion !== null);
   const { x, svg: axis } = xAxis(endS);
   const lats = pairs.map((p) => ((p.completion as HistoryOp).time - p.invoke.time) / 1e6);
-  const lo = Math.max(0.01, Math.min(...lats, 1));
-  const hi = Math.max(...lats, 10);
+  const lo = Math.max(0.01, minOf(lats, 1));
+  const hi = maxOf(lats, 10);
   const ly = (ms: number): number => {
     const f = (Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1);
     return H - M.bottom - f * (H - M.top - M.bottom);
@@ -134,7 +147,7 @@ export function rateSvg(history: readonly HistoryOp[], endS: number): string {
     xs[Math.min(nb - 1, Math.floor(c.time / 1e9 / bucket))] += 1 / bucket;
     series.set(key, xs);
   }
-  const max = Math.max(1, ...[...series.values()].flat());
+  const max = maxOf([...series.values()].flat(), 1);
   const y = (r: number): number => H - M.bottom - (r / max) * (H - M.top - M.bottom);
   const body: string[] = [...shading(faultIntervals(history, endS), x), ...axis];
   for (let i = 0; i <= 4; i++) {
@@ -152,10 +165,15 @@ export function rateSvg(history: readonly HistoryOp[], endS: number): string {
 }
 
 /** One column per process; each op a bar from invocation to completion, coloured by outcome. */
+export const TIMELINE_MAX_OPS = 10_000;
+
 export function timelineHtml(history: readonly HistoryOp[], title: string): string {
-  const pairs = pairOps(history);
+  const all = pairOps(history);
+  // Browsers choke on hundreds of thousands of divs; show the first ops only and say so.
+  const pairs = all.slice(0, TIMELINE_MAX_OPS);
+  const note = all.length > pairs.length ? ` Showing the first ${pairs.length} of ${all.length} operations.` : '';
   const processes = [...new Set(pairs.map((p) => p.invoke.process as number))].sort((a, b) => a - b);
-  const end = Math.max(1, ...history.map((o) => o.time));
+  const end = maxOf(pairs.map((p) => p.completion?.time ?? p.invoke.time), 1);
   const pxPerS = Math.min(2000, Math.max(60, 4000 / (end / 1e9)));
   const col = new Map(processes.map((p, i) => [p, i]));
   const bars = pairs.map((p) => {
@@ -177,6 +195,6 @@ body{font-family:sans-serif;font-size:11px}
 .ok{background:#9fd0ff}.info{background:#ffd08a}.fail{background:#ffb3cf}
 .head{position:absolute;top:-22px;width:100px;font-weight:bold}
 .fault{position:absolute;left:0;width:56px;background:#ddd;overflow:hidden}
-</style></head><body><h3>${esc(title)}</h3><p>Time runs downwards (${pxPerS.toFixed(0)} px/s). Hover an operation for details. Grey bars on the left: active faults.</p>
+</style></head><body><h3>${esc(title)}</h3><p>Time runs downwards (${pxPerS.toFixed(0)} px/s). Hover an operation for details. Grey bars on the left: active faults.${esc(note)}</p>
 <div class="wrap">${heads.join('')}${faults.join('')}${bars.join('\n')}</div></body></html>`;
 }

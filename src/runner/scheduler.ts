@@ -69,6 +69,12 @@ export class VirtualScheduler implements Scheduler {
     }
   }
 
+  /** When the earliest live timer is due, or null if none. */
+  nextTimerAt(): number | null {
+    const t = this.timers.find((x) => !x.cancelled);
+    return t ? t.at : null;
+  }
+
   pending(): number {
     return this.timers.filter((t) => !t.cancelled).length;
   }

@@ -38,7 +38,7 @@ export function checkUniqueIds(history: HistoryOp[]): CheckResult {
     'duplicated-count': dupCount,
     duplicated: Object.fromEntries(Object.entries(duplicated).slice(0, 32)),
   };
-  if (numeric.length > 0) result.range = [Math.min(...numeric), Math.max(...numeric)];
+  if (numeric.length > 0) result.range = [numeric.reduce((a, b) => Math.min(a, b)), numeric.reduce((a, b) => Math.max(a, b))];
   return result;
 }
 

@@ -1,0 +1,168 @@
+import { strict as assert } from 'assert';
+import { Grudge } from '../../src/runner/network';
+import { FaultTarget, Nemesis, NemesisEvent, NemesisFault } from '../../src/runner/nemesis';
+import { completeGrudge, majoritiesRingPerfect, majoritiesRingStochastic, partitionGrudge } from '../../src/runner/partitions';
+import { Rng } from '../../src/runner/rng';
+import { VirtualScheduler } from '../../src/runner/scheduler';
+
+const SEED = Number(process.env.SEED ?? 1234);
+const nodes = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i}`);
+
+/** Can `a` hear `b`? */
+const hears = (g: Grudge, a: string, b: string): boolean => !(g.get(a)?.has(b) ?? false);
+
+describe(`runner partition shapes (spec §6.1; SEED=${SEED})`, () => {
+  it('one: a single node cut off from all others in both directions', () => {
+    for (let s = 0; s < 20; s++) {
+      const ns = nodes(5);
+      const g = partitionGrudge('one', ns, new Rng(SEED + s));
+      const isolated = ns.filter((n) => (g.get(n)?.size ?? 0) === 4);
+      assert.equal(isolated.length, 1);
+      const [x] = isolated;
+      for (const n of ns) if (n !== x) assert.deepEqual([...(g.get(n) ?? [])], [x]);
+    }
+  });
+
+  it('majority: complete cut into floor(N/2) and the rest', () => {
+    for (const n of [3, 4, 5, 7]) {
+      const g = partitionGrudge('majority', nodes(n), new Rng(SEED + n));
+      const sizes = nodes(n).map((x) => g.get(x)?.size ?? 0).sort();
+      const small = Math.floor(n / 2);
+      const expected = [...Array(small).fill(n - small), ...Array(n - small).fill(small)].sort();
+      assert.deepEqual(sizes, expected, `N=${n}`);
+      for (const a of nodes(n)) for (const b of nodes(n)) assert.equal(hears(g, a, b), hears(g, b, a));
+    }
+  });
+
+  it('minority-third: no-op for N <= 3, cuts floor((N-1)/3) nodes otherwise', () => {
+    assert.equal(partitionGrudge('minority-third', nodes(3), new Rng(SEED)).size, 0);
+    const g = partitionGrudge('minority-third', nodes(7), new Rng(SEED));
+    const minority = nodes(7).filter((x) => (g.get(x)?.size ?? 0) === 5);
+    assert.equal(minority.length, 2);
+  });
+
+  it('majorities-ring N=3 is one-directional: each node drops exactly one peer, in a cycle', () => {
+    for (let s = 0; s < 20; s++) {
+      const g = majoritiesRingPerfect(nodes(3), new Rng(SEED + s));
+      assert.equal(g.size, 3);
+      for (const [a, drops] of g) {
+        assert.equal(drops.size, 1);
+        const [b] = [...drops];
+        assert.ok(hears(g, b, a), `${b} must still hear ${a}`);
+      }
+    }
+  });
+
+  it('majorities-ring N=5: each node hears itself and its two ring neighbours; everyone has a majority', () => {
+    const g = majoritiesRingPerfect(nodes(5), new Rng(SEED));
+    for (const n of nodes(5)) assert.equal(g.get(n)?.size, 2);
+    for (const [a, drops] of g) for (const b of drops) assert.ok(!hears(g, b, a), 'N=5 ring is symmetric');
+  });
+
+  it('majorities-ring N=2 drops nothing', () => {
+    assert.equal(majoritiesRingPerfect(nodes(2), new Rng(SEED)).size, 0);
+  });
+
+  it('majorities-ring N>5: symmetric, every node connected to a majority, not everyone to everyone', () => {
+    for (const n of [6, 7, 9]) {
+      const g = majoritiesRingStochastic(nodes(n), new Rng(SEED + n));
+      for (const a of nodes(n)) {
+        const heard = nodes(n).filter((b) => hears(g, a, b)).length;
+        assert.ok(heard >= Math.floor(n / 2) + 1, `N=${n} ${a} hears ${heard}`);
+        for (const b of nodes(n)) assert.equal(hears(g, a, b), hears(g, b, a));
+      }
+      assert.ok(g.size > 0);
+    }
+  });
+
+  it('completeGrudge with an empty component is empty', () => {
+    assert.equal(completeGrudge([[], ['n1', 'n2']]).size, 0);
+  });
+});
+
+function recordingTarget(): FaultTarget & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    partition: () => calls.push('partition'),
+    heal: () => calls.push('heal'),
+    kill: (n) => calls.push(`kill ${n}`),
+    restart: (n) => calls.push(`restart ${n}`),
+    pause: (n) => calls.push(`pause ${n}`),
+    resume: (n) => calls.push(`resume ${n}`),
+    setLoss: (p) => calls.push(`loss ${p}`),
+    setDuplicate: (p) => calls.push(`dup ${p}`),
+  };
+}
+
+function runSchedule(seed: number, faults: NemesisFault[], intervalMs: number, stopAt: number) {
+  const scheduler = new VirtualScheduler();
+  const events: { at: number; ev: NemesisEvent }[] = [];
+  const target = recordingTarget();
+  const nem = new Nemesis({
+    faults,
+    nodes: nodes(5),
+    intervalMs,
+    stopAt,
+    healAt: null,
+    rng: new Rng(seed),
+    scheduler,
+    target,
+    record: (ev) => events.push({ at: scheduler.now(), ev }),
+  });
+  nem.start();
+  scheduler.runAll();
+  return { events, target };
+}
+
+describe(`runner nemesis schedule (spec §6.1; SEED=${SEED})`, () => {
+  it('first start-partition at t=0, strict start/stop alternation, gaps uniform on [0, 2*interval), nothing after the limit', () => {
+    const { events } = runSchedule(SEED, ['partition'], 1000, 200_000);
+    assert.equal(events[0].at, 0);
+    assert.equal(events[0].ev.f, 'start-partition');
+    events.forEach((e, i) => assert.equal(e.ev.f, i % 2 === 0 ? 'start-partition' : 'stop-partition'));
+    const gaps = events.slice(1).map((e, i) => e.at - events[i].at);
+    assert.ok(gaps.every((g) => g >= 0 && g < 2000));
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    assert.ok(Math.abs(mean - 1000) < 120, `mean gap ${mean}`);
+    assert.ok(events.every((e) => e.at < 200_000));
+    assert.ok(events.length > 150);
+  });
+
+  it('draws the four partition specs uniformly', () => {
+    const { events } = runSchedule(SEED, ['partition'], 10, 100_000);
+    const counts = new Map<unknown, number>();
+    for (const e of events) if (e.ev.f === 'start-partition') counts.set(e.ev.value, (counts.get(e.ev.value) ?? 0) + 1);
+    assert.deepEqual([...counts.keys()].sort(), ['majorities-ring', 'majority', 'minority-third', 'one']);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    for (const [, c] of counts) assert.ok(Math.abs(c / total - 0.25) < 0.04, `${c}/${total}`);
+  });
+
+  it('records the grudge as ["isolated", {...}] and the heal as network-healed', () => {
+    const { events } = runSchedule(SEED, ['partition'], 1000, 5000);
+    const start = events[0].ev;
+    assert.equal((start.result as unknown[])[0], 'isolated');
+    assert.equal(events[1].ev.result, 'network-healed');
+  });
+
+  it('is a pure function of the seed', () => {
+    const a = runSchedule(SEED, ['partition', 'kill'], 500, 30_000);
+    const b = runSchedule(SEED, ['partition', 'kill'], 500, 30_000);
+    assert.deepEqual(a.events, b.events);
+    assert.deepEqual(a.target.calls, b.target.calls);
+    const c = runSchedule(SEED + 1, ['partition', 'kill'], 500, 30_000);
+    assert.notDeepEqual(a.events, c.events);
+  });
+
+  it('extension faults alternate per package and act on the target', () => {
+    const { events, target } = runSchedule(SEED, ['kill', 'pause', 'loss', 'duplicate'], 200, 20_000);
+    const fs = new Set(events.map((e) => e.ev.f));
+    for (const f of ['start-kill', 'stop-kill', 'start-pause', 'stop-pause', 'start-loss', 'stop-loss', 'start-duplicate', 'stop-duplicate']) assert.ok(fs.has(f), f);
+    for (const kind of ['kill', 'pause', 'loss', 'duplicate']) {
+      const mine = events.filter((e) => e.ev.f.endsWith(`-${kind}`)).map((e) => e.ev.f);
+      mine.forEach((f, i) => assert.equal(f, `${i % 2 === 0 ? 'start' : 'stop'}-${kind}`));
+    }
+    assert.ok(target.calls.some((c) => c.startsWith('kill ')) && target.calls.some((c) => c.startsWith('restart ')));
+    assert.ok(target.calls.includes('loss 0.2') && target.calls.includes('loss 0'));
+  });
+});
