@@ -55,7 +55,7 @@ export function describeFailure(f: LinearizabilityFailure): string {
   } else {
     lines.push('No operation was concurrent with it.');
   }
-  lines.push('Every order of the operations before it leads to one of these states, in none of which it is legal:');
+  lines.push('The search reached it only in these states (a sample, one per register value), in none of which it is legal:');
   for (const s of f.states) {
     const lin = s.linearizedInWindow.length ? `after linearizing ${s.linearizedInWindow.map((i) => `#${i}`).join(', ')} from the window` : 'before any op of the window took effect';
     lines.push(`  register = ${show(s.value)} (${lin}): ${whyImpossible(f.op, s.value)}`);

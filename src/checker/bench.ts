@@ -1,0 +1,33 @@
+/**
+ * Checker benchmark: `node -r ./test/support/register.js src/checker/bench.ts`.
+ * Targets (issue 5): a 10,000-op lin-kv history (Maelstrom's shape: 10
+ * concurrent keys, values 0-4, ~5% info) in < 2 s; a 10,000-txn list-append
+ * history in < 5 s. Prints generation and check times; SEED=... to vary.
+ */
+import { performance } from 'perf_hooks';
+import { generateLinKv, generateTxns } from './gen';
+import { checkLinKv } from './linearizability';
+import { checkListAppend } from './list-append';
+import { checkRwRegister } from './rw-register';
+
+const seed = Number(process.env.SEED ?? 1);
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = f();
+  return [r, performance.now() - t0];
+}
+
+const [linKv, genLin] = time(() => generateLinKv({ ops: 10_000, concurrentKeys: 10, processesPerKey: 10, values: 5, infoRate: 0.05, infosPerKey: 11, seed }));
+const invokes = linKv.filter((e) => e.type === 'invoke').length;
+const infos = linKv.filter((e) => e.type === 'info').length;
+const [linResult, linMs] = time(() => checkLinKv(linKv, { budgetMsPerKey: 60_000 }));
+console.log(`lin-kv: ${invokes} ops (${infos} info), ${linResult['key-count']} keys, valid=${String(linResult.valid)}: check ${linMs.toFixed(0)} ms (target < 2000; generation ${genLin.toFixed(0)} ms)`);
+
+const [la, genLa] = time(() => generateTxns({ txns: 10_000, processes: 10, keys: 10, maxTxnLength: 4, maxWritesPerKey: 16, infoRate: 0.05, failRate: 0.02, seed }));
+const [laResult, laMs] = time(() => checkListAppend(la, { consistencyModels: ['strict-serializable'] }));
+console.log(`txn-list-append: 10000 txns, valid=${String(laResult.valid)}: check ${laMs.toFixed(0)} ms (target < 5000; generation ${genLa.toFixed(0)} ms)`);
+
+const [rw] = time(() => generateTxns({ txns: 10_000, processes: 10, keys: 10, maxTxnLength: 4, maxWritesPerKey: 16, infoRate: 0.05, failRate: 0.02, seed, kind: 'rw-register' }));
+const [rwResult, rwMs] = time(() => checkRwRegister(rw, { consistencyModels: ['strict-serializable'] }));
+console.log(`txn-rw-register: 10000 txns, valid=${String(rwResult.valid)}: check ${rwMs.toFixed(0)} ms (no target)`);
