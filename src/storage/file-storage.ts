@@ -262,7 +262,8 @@ class FileStorage implements RaftStorage {
 
   /** Segments before the active one and snapshots beyond the newest few; returns how many went. */
   private async removeObsoleteFiles(): Promise<number> {
-    const doomed = this.olderSegments.map(segmentName);
+    // Newest first: whatever a crash leaves is still a run of segments that replays.
+    const doomed = this.olderSegments.map(segmentName).reverse();
     this.olderSegments = [];
     const keep = this.snapshotFiles.slice(0, this.keepSnapshots);
     doomed.push(...this.snapshotFiles.slice(this.keepSnapshots).map((f) => f.name));

@@ -65,12 +65,33 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
     log(`storage: ignoring unreadable snapshot ${joinPath(dir, file.name)}: ${found}`);
   }
 
+  // Replay starts at the newest segment that opens with a checkpoint: it
+  // restates the whole log, so older segments are obsolete (a crash during
+  // compaction can leave some of them behind, in any subset).
+  const contents = new Map<number, Uint8Array>();
+  let start = 0;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const bytes = await fs.readFile(joinPath(dir, segmentName(segments[i])));
+    contents.set(segments[i], bytes);
+    if (opensWithCheckpoint(bytes)) {
+      start = i;
+      break;
+    }
+  }
+  if (start > 0) {
+    const obsolete = segments.splice(0, start);
+    log(`storage: removing ${obsolete.length} segment(s) superseded by the checkpoint in ${segmentName(segments[0])} ` +
+      '(left by a crash during compaction)');
+    for (const seq of obsolete) await fs.unlink(joinPath(dir, segmentName(seq)));
+    dirChanged = true;
+  }
+
   const stored = new StoredLog();
   let lastSegmentBytes = 0;
   let lastSegmentTruncated = false;
   for (let i = 0; i < segments.length; i++) {
     const path = joinPath(dir, segmentName(segments[i]));
-    const bytes = await fs.readFile(path);
+    const bytes = contents.get(segments[i]) ?? await fs.readFile(path);
     const bad = replaySegment(bytes, stored);
     lastSegmentBytes = bytes.length;
     if (!bad) continue;
@@ -115,6 +136,13 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
   }
 
   return { log: stored, snapshot, segments, lastSegmentBytes, lastSegmentTruncated, snapshotFiles, needsCheckpoint };
+}
+
+function opensWithCheckpoint(bytes: Uint8Array): boolean {
+  const frame = decodeFrame(bytes, 0);
+  if (frame.kind !== 'ok') return false;
+  const record = parseWalRecord(frame.payload);
+  return typeof record !== 'string' && record.type === 'checkpoint';
 }
 
 interface BadRecord {
