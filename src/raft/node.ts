@@ -897,7 +897,8 @@ export class RaftNode {
   private leaseValid(): boolean {
     if (!this.cfg.leaseReads || this.leaseForfeited || this.leadTransferee !== null) return false;
     const start = quorumValue(this.voters, (id) => (id === this.id ? this.now : (this.progress.get(id) as Progress).leaseAckedAt));
-    return this.now < start + this.cfg.leaseTicks;
+    const length = this.cfg.faults.leaseOutlivesElection === true ? 3 * this.cfg.electionTicks : this.cfg.leaseTicks;
+    return this.now < start + length;
   }
 
   private completeReads(index: number, requests: ReadRequest[]): void {

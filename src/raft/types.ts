@@ -197,6 +197,8 @@ export interface TestingFaults {
   readWithoutQuorumCheck?: boolean;
   /** Send append acknowledgements before the entries are durable. */
   ackBeforePersist?: boolean;
+  /** Hold leader leases for three election timeouts instead of less than one. */
+  leaseOutlivesElection?: boolean;
 }
 
 export interface RaftConfig {

@@ -89,19 +89,22 @@ const brokenRules: [string, TestingFaults][] = [
   ['votes for candidates with stale logs', { skipLogUpToDateCheck: true }],
   ['serves ReadIndex without a quorum round', { readWithoutQuorumCheck: true }],
   ['acknowledges appends before they are durable', { ackBeforePersist: true }],
+  ['holds a read lease longer than the election timeout', { leaseOutlivesElection: true }],
 ];
 
-describe('raft randomized tester catches broken rules (churn profile)', function () {
+describe('raft randomized tester catches broken rules', function () {
   this.timeout(10 * 60 * 1000);
   for (const [name, faults] of brokenRules) {
     it(`catches a replica that ${name} within ${FAULT_SEED_BUDGET} seeds`, function () {
       for (let seed = 1; seed <= FAULT_SEED_BUDGET; seed++) {
-        try {
-          runSeed(seed, STEPS, faults, 'churn');
-        } catch (e) {
-          // eslint-disable-next-line no-console
-          console.log(`      caught at seed ${seed}: ${(e instanceof Error ? e.message : String(e)).slice(0, 160)}`);
-          return;
+        for (const profile of ['churn', 'default'] as const) {
+          try {
+            runSeed(seed, STEPS, faults, profile);
+          } catch (e) {
+            // eslint-disable-next-line no-console
+            console.log(`      caught at seed ${seed} (${profile}): ${(e instanceof Error ? e.message : String(e)).slice(0, 160)}`);
+            return;
+          }
         }
       }
       assert.fail(`broken rule ${JSON.stringify(faults)} survived ${FAULT_SEED_BUDGET} seeds`);
