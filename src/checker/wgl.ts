@@ -141,10 +141,27 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
     return false;
   };
 
+  // Identical unknown-outcome ops are interchangeable: only the earliest
+  // pending one of a kind is ever tried (an easy symmetry reduction that
+  // matters when many writes of few values time out).
+  const prevTwin = new Int32Array(n).fill(-1);
+  {
+    const lastOfKind = new Map<string, number>();
+    const byCall = ops.map((_, i) => i).sort((x, y) => ops[x].call - ops[y].call);
+    for (const i of byCall) {
+      if (ops[i].mustHappen) continue;
+      const sig = `${ops[i].kind}:${ops[i].a}:${ops[i].b}`;
+      const prev = lastOfKind.get(sig);
+      if (prev !== undefined) prevTwin[i] = prev;
+      lastOfKind.set(sig, i);
+    }
+  }
+  const isLinearized = (i: number): boolean => (linearized[i >>> 5] & (1 << (i & 31))) !== 0;
+
   const stackEntry: number[] = [];
   const stackState: number[] = [];
+  const stackPass: number[] = [];
   let state = initialState;
-  let entry = next[0];
   let steps = 0;
   let blockedOp = -1;
   let blockedRet = -1;
@@ -161,63 +178,71 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
     }
     if (blockedConfigs.length >= MAX_BLOCKED_CONFIGS) return;
     const ids: number[] = [];
-    for (let i = 0; i < n; i++) if (linearized[i >>> 5] & (1 << (i & 31))) ids.push(i);
+    for (let i = 0; i < n; i++) if (isLinearized(i)) ids.push(i);
     const dup = blockedConfigs.some((c) => c.state === state && c.linearized.length === ids.length && c.linearized.every((x, j) => x === ids[j]));
     if (!dup) blockedConfigs.push({ state, linearized: ids });
   };
 
+  // Candidates for the next linearization are the pending calls before the
+  // first return entry. Pass 0 tries ops that must happen (ok), pass 1 the
+  // unknown-outcome ones: those are only worth linearizing to enable others,
+  // so trying them last finds valid orders far sooner when many are pending.
+  let entry = next[0];
+  let pass = 0;
   for (;;) {
     if (mustRemaining === 0) return { result: 'linearizable', steps };
-    if (entry === -1) {
-      // Only reachable if the list ends with calls that cannot be linearized
-      // and no return follows; those are unknown-outcome ops, so backtrack.
+    if (entry === -1 || !(entry & 1)) {
+      if (pass === 0) {
+        pass = 1;
+        entry = next[0];
+        continue;
+      }
+      // Dead end: the first pending return cannot be passed from here.
+      if (entry !== -1) noteBlocked((entry - 2) >>> 1);
       if (stackEntry.length === 0) break;
-      entry = backtrack();
+      const call = stackEntry.pop()!;
+      state = stackState.pop()!;
+      pass = stackPass.pop()!;
+      const opIndex = (call - 1) >>> 1;
+      linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
+      setHash = (setHash ^ opHash[opIndex]) >>> 0;
+      if (ops[opIndex].mustHappen) mustRemaining++;
+      unlift(call);
+      entry = next[call];
       continue;
     }
-    if (entry & 1) {
-      const opIndex = (entry - 1) >>> 1;
-      const op = ops[opIndex];
-      const newState = step(state, op);
-      if (newState !== -1) {
-        linearized[opIndex >>> 5] |= 1 << (opIndex & 31);
-        setHash = (setHash ^ opHash[opIndex]) >>> 0;
-        if (!seenBefore(newState)) {
-          steps++;
-          if (steps > maxSteps || ((steps & 4095) === 0 && budget.expired?.())) {
-            return { result: 'budget-exceeded', steps };
-          }
-          stackEntry.push(entry);
-          stackState.push(state);
-          state = newState;
-          if (op.mustHappen) mustRemaining--;
-          lift(entry);
-          entry = next[0];
-          continue;
-        }
-        linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
-        setHash = (setHash ^ opHash[opIndex]) >>> 0;
-      }
+    const opIndex = (entry - 1) >>> 1;
+    const op = ops[opIndex];
+    if ((pass === 0) !== op.mustHappen || (prevTwin[opIndex] >= 0 && !isLinearized(prevTwin[opIndex]))) {
       entry = next[entry];
-    } else {
-      noteBlocked((entry - 2) >>> 1);
-      if (stackEntry.length === 0) break;
-      entry = backtrack();
+      continue;
     }
+    const newState = step(state, op);
+    if (newState !== -1) {
+      linearized[opIndex >>> 5] |= 1 << (opIndex & 31);
+      setHash = (setHash ^ opHash[opIndex]) >>> 0;
+      if (!seenBefore(newState)) {
+        steps++;
+        if (steps > maxSteps || ((steps & 4095) === 0 && budget.expired?.())) {
+          return { result: 'budget-exceeded', steps };
+        }
+        stackEntry.push(entry);
+        stackState.push(state);
+        stackPass.push(pass);
+        state = newState;
+        if (op.mustHappen) mustRemaining--;
+        lift(entry);
+        entry = next[0];
+        pass = 0;
+        continue;
+      }
+      linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
+      setHash = (setHash ^ opHash[opIndex]) >>> 0;
+    }
+    entry = next[entry];
   }
   return {
     result: 'not-linearizable', steps,
     ...(blockedOp >= 0 ? { blockedOp, blockedConfigs } : {}),
   };
-
-  function backtrack(): number {
-    const call = stackEntry.pop()!;
-    state = stackState.pop()!;
-    const opIndex = (call - 1) >>> 1;
-    linearized[opIndex >>> 5] &= ~(1 << (opIndex & 31));
-    setHash = (setHash ^ opHash[opIndex]) >>> 0;
-    if (ops[opIndex].mustHappen) mustRemaining++;
-    unlift(call);
-    return next[call];
-  }
 }
