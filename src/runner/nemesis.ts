@@ -180,11 +180,14 @@ export class Nemesis {
   private schedule(at: number): void {
     const limit = this.opts.healAt ?? this.opts.stopAt;
     if (this.stopped || at >= limit) return;
-    this.timer = this.opts.scheduler.after(at - this.opts.scheduler.now(), () => {
+    const fire = (): void => {
       if (this.stopped) return;
       const pkg = this.packages.length === 1 ? this.packages[0] : this.opts.rng.pick(this.packages);
       this.opts.record(pkg.step());
       this.schedule(this.opts.scheduler.now() + this.opts.rng.float() * 2 * this.opts.intervalMs);
-    });
+    };
+    // The first op fires synchronously at start, so it precedes the first client op (history op 0 in Maelstrom).
+    if (at <= this.opts.scheduler.now()) fire();
+    else this.timer = this.opts.scheduler.after(at - this.opts.scheduler.now(), fire);
   }
 }
