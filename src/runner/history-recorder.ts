@@ -5,15 +5,22 @@ import { Scheduler } from './scheduler';
 export class HistoryRecorder {
   readonly ops: HistoryOp[] = [];
   private listeners: ((op: HistoryOp) => void)[] = [];
+  /** Scheduler ms that history time 0 corresponds to (Jepsen: the start of the generator phase). */
+  private origin = 0;
 
   constructor(private readonly scheduler: Scheduler) {}
+
+  /** Set history time 0 to now; call before the first event. */
+  startClock(): void {
+    this.origin = this.scheduler.now();
+  }
 
   onRecord(listener: (op: HistoryOp) => void): void {
     this.listeners.push(listener);
   }
 
   record(type: OpType, process: Process, f: string, value: unknown, extra: Record<string, unknown> = {}): HistoryOp {
-    const op: HistoryOp = { index: this.ops.length, time: Math.round(this.scheduler.now() * 1e6), type, process, f, value, ...extra };
+    const op: HistoryOp = { index: this.ops.length, time: Math.round((this.scheduler.now() - this.origin) * 1e6), type, process, f, value, ...extra };
     this.ops.push(op);
     for (const l of this.listeners) l(op);
     return op;

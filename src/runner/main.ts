@@ -163,7 +163,9 @@ async function runTest(config: TestConfig): Promise<number> {
   }
   const warn = (line: string): void => log(`WARN ${line}`);
   writeHistory(dir, outcome.history, warn);
-  const endS = (outcome.endedAt - outcome.startedAt) / 1000;
+  // History times count from the start of the client phase; the pictures span it all.
+  const lastOpS = outcome.history.length > 0 ? outcome.history[outcome.history.length - 1].time / 1e9 : 0;
+  const endS = Math.max(lastOpS, Math.min(config.timeLimitS, (outcome.endedAt - outcome.startedAt) / 1000));
   writePictures(dir, outcome.history, endS, `${config.workload} ${path.basename(dir)}`, warn);
   if (outcome.aborted) {
     err(`Jepsen broke: ${outcome.aborted}`);

@@ -135,6 +135,7 @@ export class TestRun {
     for (const c of setupClients) c.open();
 
     const phaseStart = o.scheduler.now();
+    this.history.startClock();
     await new Promise<void>((resolve) => {
       this.interpreter = new Interpreter({
         scheduler: o.scheduler,

@@ -129,6 +129,29 @@ describe(`maelstrom-local end to end (SEED=${SEED})`, function () {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
+  it('extension faults kill, pause, loss, duplicate and --final-heal run against a correct node and stay valid', async () => {
+    const r = await linKv('lin-kv-correct.js', ['--time-limit', '3', '--nemesis', 'kill,pause,loss,duplicate', '--nemesis-interval', '0.2', '--final-heal', '1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const nem = history().filter((o) => o.process === 'nemesis');
+    const fs_ = new Set(nem.map((o) => o.f.replace(/^(start|stop)-/, '')));
+    assert.ok(fs_.size >= 3, [...fs_].join(','));
+    // --final-heal 1: nothing starts after t = 2 s, and every started fault is stopped.
+    const starts = nem.filter((o) => o.f.startsWith('start-'));
+    assert.ok(starts.every((o) => o.time < 2e9));
+    for (const kind of fs_) {
+      const mine = nem.filter((o) => o.f.endsWith(`-${kind}`));
+      assert.ok(mine[mine.length - 1].f.startsWith('stop-'), `${kind} left active`);
+    }
+    // Killed nodes were restarted: not reported as crashes.
+    assert.doesNotMatch(r.stderr, /crashed/);
+  });
+
+  it('`check` re-checks a stored history through the checker command', async () => {
+    await linKv('lin-kv-stale-reads.js');
+    const r = await execa('node', [cli, 'check', '-w', 'lin-kv', path.join(tmp, 'store', 'latest', 'history.jsonl')], { reject: false });
+    assert.equal(r.exitCode, 1, r.stdout + r.stderr);
+  });
+
   it('bad arguments -> exit 254 with a message', async () => {
     const r1 = await run(['test', '--bin', path.join(FIX, 'echo-node.js'), '--node-count', 'abc']);
     assert.equal(r1.code, 254);
