@@ -12,6 +12,7 @@ import { processEnv } from './process-env';
 import { RaftServer } from './server';
 
 function main(argv: string[]): void {
+  process.setSourceMapsEnabled(true);
   let options: ServerOptions | 'help';
   try {
     options = parseOptions(argv);

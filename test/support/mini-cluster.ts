@@ -10,7 +10,7 @@ import type { NodeEnv } from '../../src/protocol/env';
 import type { Body, Envelope } from '../../src/protocol/message';
 import { DEFAULT_OPTIONS, type ServerOptions } from '../../src/server/options';
 import { RaftServer, type ServerTestingFaults } from '../../src/server/server';
-import { openMemoryStorage } from '../../src/storage/memory-storage';
+import { openMemoryStorage } from '../../src/storage';
 import { createNodeWorkloads } from '../../workloads/node-registry';
 
 export class MiniCluster {
