@@ -1,0 +1,125 @@
+/** Unit tests of the small pieces: quorum math, progress/in-flight window, the log, the read-only queue. */
+import { strict as assert } from 'assert';
+import { hasQuorum, quorumSize, quorumValue, voteOutcome } from '../../src/raft/quorum';
+import { Inflights, Progress } from '../../src/raft/progress';
+import { RaftLog } from '../../src/raft/log';
+import { ReadOnlyQueue } from '../../src/raft/read-only';
+import { RaftInvariantError } from '../../src/raft';
+import type { Entry } from '../../src/raft';
+
+const e = (index: number, term: number, data = `d${index}`): Entry => ({ index, term, kind: 'normal', data });
+
+describe('raft quorum math', () => {
+  it('majorities', () => {
+    assert.deepEqual([1, 2, 3, 4, 5].map(quorumSize), [1, 2, 2, 3, 3]);
+  });
+
+  it('quorumValue is the highest value a majority has reached', () => {
+    const v = { a: 5, b: 3, c: 9, d: 1, e: 7 } as Record<string, number>;
+    assert.equal(quorumValue(['a', 'b', 'c', 'd', 'e'], (id) => v[id]), 5);
+    assert.equal(quorumValue(['a', 'b', 'c'], (id) => v[id]), 5);
+    assert.equal(quorumValue(['a', 'b', 'c', 'd'], (id) => v[id]), 3);
+    assert.equal(quorumValue(['d'], (id) => v[id]), 1);
+  });
+
+  it('vote outcomes: win on a majority of grants, lose once a majority is impossible', () => {
+    const voters = ['a', 'b', 'c', 'd'];
+    assert.equal(voteOutcome(voters, new Map([['a', true], ['b', true]])), 'pending');
+    assert.equal(voteOutcome(voters, new Map([['a', true], ['b', true], ['c', true]])), 'won');
+    assert.equal(voteOutcome(voters, new Map([['a', true], ['b', false], ['c', false]])), 'lost');
+    assert.equal(hasQuorum(['a', 'b', 'c'], (id) => id !== 'c'), true);
+    assert.equal(hasQuorum(['a', 'b', 'c'], (id) => id === 'c'), false);
+  });
+});
+
+describe('raft progress and in-flight window', () => {
+  it('bounds by count and by bytes, frees on ack', () => {
+    const w = new Inflights(3, 100);
+    w.add(5, 10);
+    w.add(8, 10);
+    assert.equal(w.full(), false);
+    w.add(9, 10);
+    assert.equal(w.full(), true);
+    w.freeLE(8);
+    assert.equal(w.count, 1);
+    assert.equal(w.bytes, 10);
+    w.add(20, 95);
+    assert.equal(w.full(), true, 'bytes limit');
+    w.freeFirst();
+    assert.equal(w.count, 1);
+  });
+
+  it('probe pauses after one message; replicate streams; stale rejections are ignored', () => {
+    const p = new Progress(11, 4, 0);
+    assert.equal(p.isPaused(), false);
+    p.probeSent = true;
+    assert.equal(p.isPaused(), true);
+    assert.equal(p.maybeDecrTo(5, 3), false, 'does not answer our probe at 10');
+    assert.equal(p.maybeDecrTo(10, 3), true);
+    assert.equal(p.next, 4, 'jumps to the hint, not one back');
+    assert.equal(p.maybeUpdate(6), true);
+    p.becomeReplicate();
+    assert.equal(p.next, 7);
+    assert.equal(p.maybeDecrTo(6, 0), false, 'rejection at or below match is stale');
+    assert.equal(p.maybeDecrTo(9, 0), true);
+    assert.equal(p.next, 7);
+  });
+});
+
+describe('raft log', () => {
+  it('appends, detects conflicts, truncates, and never truncates committed entries', () => {
+    const log = new RaftLog(null, [e(1, 1), e(2, 1), e(3, 2)], 1);
+    assert.equal(log.maybeAppend(3, 1, 0, []), null, 'prev term mismatch');
+    assert.equal(log.maybeAppend(2, 1, 3, [e(3, 3), e(4, 3)]), 4);
+    assert.equal(log.term(3), 3);
+    assert.equal(log.committed, 3);
+    assert.throws(() => log.maybeAppend(1, 1, 0, [e(2, 4)]), RaftInvariantError);
+  });
+
+  it('findConflictByTerm skips every entry of a newer term', () => {
+    const log = new RaftLog(null, [e(1, 1), e(2, 1), e(3, 4), e(4, 4), e(5, 4)], 0);
+    assert.deepEqual(log.findConflictByTerm(5, 3), { index: 2, term: 1 });
+    assert.deepEqual(log.findConflictByTerm(5, 4), { index: 5, term: 4 });
+    assert.deepEqual(log.findConflictByTerm(9, 0), { index: 0, term: 0 });
+  });
+
+  it('compacts a prefix into a snapshot and restores from one', () => {
+    const log = new RaftLog(null, [e(1, 1), e(2, 1), e(3, 2)], 3);
+    log.takeUnstable();
+    log.compact(2, 'S', ['a']);
+    assert.equal(log.firstIndex(), 3);
+    assert.equal(log.term(2), 1);
+    assert.equal(log.term(1), null);
+    assert.throws(() => log.slice(2, 3), RaftInvariantError);
+    log.restore({ meta: { index: 10, term: 5, voters: ['a'] }, data: 'T' });
+    assert.equal(log.lastIndex(), 10);
+    assert.equal(log.committed, 10);
+    assert.equal(log.pendingSnapshot?.data, 'T');
+  });
+
+  it('batches by bytes, at least one entry per batch', () => {
+    const log = new RaftLog(null, [e(1, 1, 'aaaa'), e(2, 1, 'bbbb'), e(3, 1, 'cccccccccc')], 0);
+    assert.equal(log.batchFrom(1, 8).entries.length, 2);
+    assert.equal(log.batchFrom(3, 4).entries.length, 1, 'an oversized entry still travels alone');
+    assert.equal(log.batchFrom(1, 0).entries.length, 1);
+  });
+
+  it('rejects a gap or a term going backwards', () => {
+    assert.throws(() => new RaftLog(null, [e(1, 2), e(2, 1)], 0), RaftInvariantError);
+    assert.throws(() => new RaftLog(null, [e(2, 1)], 0), RaftInvariantError);
+  });
+});
+
+describe('raft read-only queue', () => {
+  it('an ack of a newer round confirms older rounds; rounds complete in order', () => {
+    const q = new ReadOnlyQueue();
+    const isQuorum = (acks: ReadonlySet<string>) => acks.size >= 2;
+    q.open('1', 5, [{ origin: 'a', contexts: ['x'] }], 'a');
+    q.open('2', 6, [{ origin: 'a', contexts: ['y'] }], 'a');
+    assert.equal(q.newestId(), '2');
+    const done = q.ack('2', 'b', isQuorum);
+    assert.deepEqual(done.map((r) => r.id), ['1', '2']);
+    assert.equal(q.size, 0);
+    assert.deepEqual(q.ack('9', 'b', isQuorum), [], 'unknown rounds are ignored');
+  });
+});
