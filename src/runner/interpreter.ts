@@ -143,7 +143,13 @@ export class Interpreter {
       if (c.error !== undefined) extra.error = c.error;
       if (c.exception !== undefined) extra.exception = c.exception;
       history.record(c.type, process, f, c.value, extra);
-      if (c.type === 'info') worker.process += this.o.concurrency;
+      if (c.type === 'info') {
+        worker.process += this.o.concurrency;
+        if (!workload.reusableClient) {
+          worker.client?.close();
+          worker.client = null;
+        }
+      }
       worker.busy = false;
       // Deferred: a reply arrives inside the network's delivery loop; start the next op from a fresh stack.
       this.queueTick();

@@ -62,6 +62,12 @@ export interface BenchWorkload {
   readonly name: string;
   /** Ops whose timeouts and errors are always `fail` (spec §4.5). */
   readonly idempotent: ReadonlySet<string>;
+  /**
+   * Jepsen's client/Reusable: a reusable client survives an `info` (same
+   * `c` id); otherwise the worker closes it and opens a fresh one for its
+   * next process (spec §4.2/§4.6).
+   */
+  readonly reusableClient: boolean;
   /** Every `f` the workload issues; `:stats` requires an ok for each. */
   readonly fs: readonly string[];
   /** A reason the configuration cannot run, or null. */

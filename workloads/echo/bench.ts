@@ -15,14 +15,18 @@ export class EchoGenerator implements OpGenerator {
 }
 
 /**
- * Every ok echo's reply carries exactly the string its request sent. The
- * completion value is the reply body (as Maelstrom records it); the invoke's
- * value is the string sent.
+ * Maelstrom's echo checker: EVERY invocation's completion must carry the sent
+ * string under `echo`. Its completion value is the reply body; a fail/info
+ * completion keeps the invoke's string (no `echo` field) and a missing
+ * completion has none, so in Maelstrom a single timed-out echo is an error too.
  */
 export function checkEcho(history: HistoryOp[]): CheckResult {
   const pending = new Map<unknown, HistoryOp>();
-  const errors: { expected: unknown; got: unknown; index: number }[] = [];
+  const errors: { expected: unknown; received: unknown; index: number }[] = [];
   let okCount = 0;
+  const complain = (invoke: HistoryOp, completion: HistoryOp | null): void => {
+    errors.push({ expected: invoke.value, received: completion ? completion.value : null, index: invoke.index });
+  };
   for (const op of history) {
     if (op.process === 'nemesis' || op.f !== 'echo') continue;
     if (op.type === 'invoke') {
@@ -31,19 +35,22 @@ export function checkEcho(history: HistoryOp[]): CheckResult {
     }
     const invoke = pending.get(op.process);
     pending.delete(op.process);
-    if (op.type !== 'ok' || !invoke) continue;
-    okCount++;
-    const body = op.value as { echo?: unknown } | null;
-    const got = body && typeof body === 'object' ? body.echo : undefined;
-    if (got !== invoke.value) errors.push({ expected: invoke.value, got: got ?? null, index: op.index });
+    if (!invoke) continue;
+    const body = op.value;
+    const got = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { echo?: unknown }).echo : undefined;
+    if (op.type === 'ok' && got === invoke.value) okCount++;
+    else complain(invoke, op);
   }
-  return { valid: errors.length === 0, 'ok-count': okCount, errors: errors.slice(0, 10), 'error-count': errors.length };
+  for (const invoke of pending.values()) complain(invoke, null);
+  return { valid: errors.length === 0, 'ok-count': okCount, 'error-count': errors.length, errors: errors.slice(0, 10) };
 }
 
 export const echoBench: BenchWorkload = {
   name: 'echo',
   idempotent: new Set(),
   fs: ['echo'],
+  // Maelstrom's echo client is not Reusable: after an info Jepsen opens a fresh client (new c id).
+  reusableClient: false,
   validate: () => null,
   timeoutMs: () => ECHO_TIMEOUT_MS,
   generator: (ctx) => new EchoGenerator(ctx),

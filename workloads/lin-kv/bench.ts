@@ -69,6 +69,7 @@ function keyOf(op: OpSpec): unknown {
 export const linKvBench: BenchWorkload = {
   name: 'lin-kv',
   idempotent: new Set(['read']),
+  reusableClient: true,
   fs: ['read', 'write', 'cas'],
   validate(nodeCount: number, concurrency: number): string | null {
     if (concurrency % (2 * nodeCount) !== 0 || concurrency === 0) {

@@ -5,6 +5,7 @@ import { ElleTxnGenerator, TXN_TIMEOUT_MS, txnCompletion, txnRequest, validateTx
 export const txnRwRegisterBench: BenchWorkload = {
   name: 'txn-rw-register',
   idempotent: new Set(),
+  reusableClient: true,
   fs: ['txn'],
   validate: (_n, _c, options) => validateTxnOptions(options),
   timeoutMs: () => TXN_TIMEOUT_MS,

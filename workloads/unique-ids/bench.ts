@@ -45,6 +45,7 @@ export function checkUniqueIds(history: HistoryOp[]): CheckResult {
 export const uniqueIdsBench: BenchWorkload = {
   name: 'unique-ids',
   idempotent: new Set(),
+  reusableClient: true,
   fs: ['generate'],
   validate: () => null,
   timeoutMs: () => UNIQUE_IDS_TIMEOUT_MS,
