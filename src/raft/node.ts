@@ -291,6 +291,9 @@ export class RaftNode {
     if (this.outstanding !== null) throw new RaftUsageError('ready() called again before advance()');
     this.flushReads();
     const hs = this.hardState();
+    const prev = this.prevHardState;
+    invariant(hs.term >= prev.term && hs.commit >= prev.commit, () => `hard state went back: ${JSON.stringify(prev)} -> ${JSON.stringify(hs)}`);
+    invariant(this.applied <= this.log.committed, () => `applied ${this.applied} beyond commit ${this.log.committed}`);
     const ss = this.softState();
     const snapshot = this.log.pendingSnapshot;
     const applyFrom = Math.max(this.applied, snapshot ? snapshot.meta.index : 0) + 1;
@@ -387,6 +390,7 @@ export class RaftNode {
   private becomeLeader(): void {
     invariant(this.role === 'candidate', () => `only a candidate can become leader (was ${this.role})`);
     this.reset(this.term);
+    invariant(this.log.lastTerm() <= this.term, () => `new leader of term ${this.term} holds entries of term ${this.log.lastTerm()}`);
     this.role = 'leader';
     this.leader = this.id;
     const last = this.log.lastIndex();

@@ -3,15 +3,15 @@
  * cluster-harness.ts); any invariant violation fails with the seed and the
  * command that replays it. Environment:
  *
- *   RAFT_SEEDS=<n>       seeds per profile run (default 2000; the churn profile runs half as many)
- *   RAFT_STEPS=<n>       steps per seed (default 300)
+ *   RAFT_SEEDS=<n>       seeds per profile run (default 3000; the churn profile runs half as many)
+ *   RAFT_STEPS=<n>       steps per seed (default 400)
  *   RAFT_FIRST_SEED=<s>  first seed of the range (default 1)
  *   RAFT_SEED=<s>        run only seed s (replay), with RAFT_PROFILE=default|churn
  *   RAFT_FAULT_SEEDS=<n> seed budget for catching each broken rule (default 2000)
  */
 import { strict as assert } from 'assert';
-import { runSeed, type Profile, type RunResult } from './cluster-harness';
-import type { TestingFaults } from '../../src/raft';
+import { InvariantViolation, runSeed, type Profile, type RunResult } from './cluster-harness';
+import { RaftInvariantError, type TestingFaults } from '../../src/raft';
 
 function envInt(name: string, fallback: number): number {
   const v = process.env[name];
@@ -28,8 +28,8 @@ function envProfile(): Profile | null {
   return v;
 }
 
-const STEPS = envInt('RAFT_STEPS', 300);
-const SEEDS = envInt('RAFT_SEEDS', 2000);
+const STEPS = envInt('RAFT_STEPS', 400);
+const SEEDS = envInt('RAFT_SEEDS', 3000);
 const FIRST = envInt('RAFT_FIRST_SEED', 1);
 const SINGLE = process.env.RAFT_SEED !== undefined && process.env.RAFT_SEED !== '' ? envInt('RAFT_SEED', 0) : null;
 const ONLY_PROFILE = envProfile();
@@ -101,8 +101,10 @@ describe('raft randomized tester catches broken rules', function () {
           try {
             runSeed(seed, STEPS, faults, profile);
           } catch (e) {
+            // It must be a safety check that fired, not some crash of the harness.
+            assert.ok(e instanceof InvariantViolation || e instanceof RaftInvariantError, `seed ${seed}: unexpected ${String(e)}`);
             // eslint-disable-next-line no-console
-            console.log(`      caught at seed ${seed} (${profile}): ${(e instanceof Error ? e.message : String(e)).slice(0, 160)}`);
+            console.log(`      caught at seed ${seed} (${profile}): ${e.message.slice(0, 160)}`);
             return;
           }
         }
