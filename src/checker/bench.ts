@@ -5,10 +5,13 @@
  * history in < 5 s. Prints generation and check times; SEED=... to vary.
  */
 import { performance } from 'perf_hooks';
-import { generateLinKv, generateTxns } from './gen';
+import { generateLinKv, generateTxns, injectStaleListReads } from './gen';
 import { checkLinKv } from './linearizability';
 import { checkListAppend } from './list-append';
 import { checkRwRegister } from './rw-register';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readHistoryFile } from './history-io';
 
 const seed = Number(process.env.SEED ?? 1);
 
@@ -18,7 +21,7 @@ function time<T>(f: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-const [linKv, genLin] = time(() => generateLinKv({ ops: 10_000, concurrentKeys: 10, processesPerKey: 10, values: 5, infoRate: 0.05, infosPerKey: 11, seed }));
+const [linKv, genLin] = time(() => generateLinKv({ ops: 10_000, concurrentKeys: 10, processesPerKey: 10, values: 5, infoRate: 0.075, infosPerKey: 11, seed }));
 const invokes = linKv.filter((e) => e.type === 'invoke').length;
 const infos = linKv.filter((e) => e.type === 'info').length;
 const [linResult, linMs] = time(() => checkLinKv(linKv, { budgetMsPerKey: 60_000 }));
@@ -28,6 +31,25 @@ const [la, genLa] = time(() => generateTxns({ txns: 10_000, processes: 10, keys:
 const [laResult, laMs] = time(() => checkListAppend(la, { consistencyModels: ['strict-serializable'] }));
 console.log(`txn-list-append: 10000 txns, valid=${String(laResult.valid)}: check ${laMs.toFixed(0)} ms (target < 5000; generation ${genLa.toFixed(0)} ms)`);
 
+const stale = injectStaleListReads(la, 20, seed);
+const [staleResult, staleMs] = time(() => checkListAppend(stale.history, { consistencyModels: ['strict-serializable'] }));
+console.log(`txn-list-append with ${stale.injected} stale reads: valid=${String(staleResult.valid)} ${JSON.stringify(staleResult['anomaly-types'])}: check ${staleMs.toFixed(0)} ms`);
+
 const [rw] = time(() => generateTxns({ txns: 10_000, processes: 10, keys: 10, maxTxnLength: 4, maxWritesPerKey: 16, infoRate: 0.05, failRate: 0.02, seed, kind: 'rw-register' }));
 const [rwResult, rwMs] = time(() => checkRwRegister(rw, { consistencyModels: ['strict-serializable'] }));
 console.log(`txn-rw-register: 10000 txns, valid=${String(rwResult.valid)}: check ${rwMs.toFixed(0)} ms (no target)`);
+
+// Real Jepsen histories, if the shared test data is beside the repository.
+const etcdDir = path.resolve(__dirname, '../../../shared/testdata/etcd-jepsen');
+if (fs.existsSync(etcdDir)) {
+  const files = fs.readdirSync(etcdDir).filter((f) => f.endsWith('.jsonl'));
+  const histories = files.map((f) => readHistoryFile(path.join(etcdDir, f)));
+  let slowest = 0;
+  const [, etcdMs] = time(() => {
+    for (const h of histories) {
+      const [, ms] = time(() => checkLinKv(h));
+      slowest = Math.max(slowest, ms);
+    }
+  });
+  console.log(`etcd-jepsen: ${files.length} histories checked in ${etcdMs.toFixed(0)} ms (slowest ${slowest.toFixed(0)} ms)`);
+}

@@ -236,3 +236,47 @@ export function generateTxns(o: ListAppendGenOptions): HistoryOp[] {
   }
   return rec.events;
 }
+
+/**
+ * Makes up to `count` ok list reads stale: drops the last element of a read
+ * whose writer completed before the reader was invoked. Each such read is a
+ * strict-serializability violation (G-single-realtime or worse).
+ */
+export function injectStaleListReads(history: HistoryOp[], count: number, seed: number): { history: HistoryOp[]; injected: number } {
+  const rnd = randomSource(seed);
+  const completion = new Map<number, HistoryOp>();
+  const pendingInvoke = new Map<number | string, number>();
+  const writerDone = new Map<string, number>(); // "k v" -> completion index of an ok writer
+  const invokeAt = new Map<HistoryOp, number>();
+  for (const ev of history) {
+    if (ev.type === 'invoke') pendingInvoke.set(ev.process, ev.index);
+    else {
+      invokeAt.set(ev, pendingInvoke.get(ev.process) ?? -1);
+      if (ev.type === 'ok') {
+        completion.set(ev.index, ev);
+        for (const m of ev.value as [string, unknown, unknown][]) if (m[0] === 'append') writerDone.set(JSON.stringify([m[1], m[2]]), ev.index);
+      }
+    }
+  }
+  const candidates: { ev: HistoryOp; mop: number }[] = [];
+  for (const ev of completion.values()) {
+    (ev.value as [string, unknown, unknown][]).forEach((m, i) => {
+      if (m[0] !== 'r' || !Array.isArray(m[2]) || m[2].length === 0) return;
+      const last = m[2][m[2].length - 1];
+      const done = writerDone.get(JSON.stringify([m[1], last]));
+      if (done !== undefined && done < invokeAt.get(ev)!) candidates.push({ ev, mop: i });
+    });
+  }
+  const chosen = new Map<HistoryOp, number>();
+  while (chosen.size < count && candidates.length) {
+    const c = candidates.splice(rnd.int(candidates.length), 1)[0];
+    if (!chosen.has(c.ev)) chosen.set(c.ev, c.mop);
+  }
+  const out = history.map((ev) => {
+    const i = chosen.get(ev);
+    if (i === undefined) return ev;
+    const value = (ev.value as [string, unknown, unknown[]][]).map((m, j) => (j === i ? [m[0], m[1], m[2].slice(0, -1)] : m));
+    return { ...ev, value };
+  });
+  return { history: out, injected: chosen.size };
+}

@@ -201,12 +201,14 @@ function searchFromAnchor(
   return null;
 }
 
-function findCycleOfSpec(g: TxnGraph, verts: number[], local: Map<number, number>, spec: CycleSpec, tick: () => void): CycleStep[] | null {
+function findCycleOfSpec(g: TxnGraph, verts: number[], spec: CycleSpec, tick: () => void): CycleStep[] | null {
   let anchorKind: number;
   if (spec.rw !== 'none') anchorKind = RW;
   else if (spec.required & WR) anchorKind = WR;
   else if (spec.required & (PROCESS | REALTIME)) anchorKind = spec.required & (PROCESS | REALTIME);
   else anchorKind = WW;
+  const local = new Map<number, number>();
+  verts.forEach((v, i) => local.set(v, i));
   const n = verts.length * 32;
   const stamp = new Int32Array(n);
   const parent = new Int32Array(n);
@@ -292,8 +294,6 @@ export function findCycles(g: TxnGraph, opts: CycleSearchOptions): SccResult[] {
   for (const m of g.out) for (const k of m.values()) presentKinds |= k;
   const specs = CYCLE_SPECS.filter((s) => opts.reportable.has(s.name) && (s.required & presentKinds) === s.required);
   for (const scc of stronglyConnected(g, WW | WR | RW | PROCESS | REALTIME)) {
-    const local = new Map<number, number>();
-    scc.forEach((v, i) => local.set(v, i));
     const start = opts.now();
     let ticks = 0;
     const tick = (): void => {
@@ -303,12 +303,26 @@ export function findCycles(g: TxnGraph, opts: CycleSearchOptions): SccResult[] {
     const foundTypes = new Set<string>();
     const skip = new Set<string>();
     const searched: string[] = [];
+    const subSccs = new Map<number, number[][]>();
     let timedOut = false;
     try {
       for (const spec of specs) {
         if (skip.has(spec.name)) continue;
         searched.push(spec.name);
-        const steps = findCycleOfSpec(g, scc, local, spec, tick);
+        // A cycle of this class lives inside one SCC of the subgraph of the
+        // relations it may use; if that subgraph is acyclic, skip the search
+        // (Elle prunes with its cycle-exists checks the same way).
+        const mask = spec.allowed | (spec.rw === 'none' ? 0 : RW);
+        let subs = subSccs.get(mask);
+        if (!subs) {
+          subs = stronglyConnected(g, mask, scc).sort((x, y) => x.length - y.length);
+          subSccs.set(mask, subs);
+        }
+        let steps: CycleStep[] | null = null;
+        for (const sub of subs) {
+          steps = findCycleOfSpec(g, sub, spec, tick);
+          if (steps) break;
+        }
         if (!steps) continue;
         const type = classifyCycle(steps);
         if (!foundTypes.has(type)) {
