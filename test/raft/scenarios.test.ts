@@ -359,6 +359,23 @@ describe('raft scenarios: snapshots and compaction (§7)', () => {
     assert.deepEqual(net.r('n3').applied.filter((e) => e.index > 21).map((e) => e.data), ['after']);
   });
 
+  it('a lost snapshot chunk is retransmitted on the next heartbeat answer', () => {
+    const net = new Net(ids3, { snapshotChunkBytes: 4 });
+    net.elect('n1');
+    net.crash('n3');
+    net.n('n1').propose(['a', 'b', 'c', 'd', 'e']);
+    net.settle();
+    net.n('n1').compact(6, 'abcdefghijklmnop');
+    net.restart('n3');
+    let dropped = 0;
+    net.dropIf = (m) => m.type === 'snapshot' && m.offset === 8 && dropped++ === 0;
+    net.tick(['n1'], 4);
+    assert.equal(dropped, 2, 'the chunk at offset 8 was lost once, then resent');
+    assert.equal(net.r('n3').installedSnapshots.length, 1);
+    assert.equal(net.r('n3').installedSnapshots[0].data, 'abcdefghijklmnop');
+    assert.equal(net.n('n3').status.commit, 6);
+  });
+
   it('restarts from recovered snapshot + entries + hard state', () => {
     const net = new Net(ids3);
     net.elect('n1');
