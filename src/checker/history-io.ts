@@ -49,6 +49,16 @@ export function parseHistoryText(text: string, source = 'history'): HistoryOp[] 
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (head === '') throw new HistoryFileError(`${source}: empty history`);
   if (head.startsWith('{"') || head.startsWith('{ "')) return parseJsonlHistory(text, source);
+  if (/^\[\s*(\{\s*"|\])/.test(head)) {
+    // A JSON array of operations: same checks as JSON lines, one op per element.
+    let ops: unknown;
+    try {
+      ops = JSON.parse(head);
+    } catch (e) {
+      throw new HistoryFileError(`${source}: looks like a JSON array but does not parse: ${errorMessage(e)}`);
+    }
+    return parseJsonlHistory((ops as unknown[]).map((o) => JSON.stringify(o)).join('\n'), source);
+  }
   try {
     return historyFromEdn(text);
   } catch (e) {

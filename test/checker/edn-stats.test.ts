@@ -74,6 +74,9 @@ describe('checker: history files', function () {
     const edn = path.join(tmp, 'h2.txt');
     fs.writeFileSync(edn, '{:index 0 :time 1 :type :invoke :process 0 :f :read :value [0 nil]}\n{:index 1 :time 2 :type :ok :process 0 :f :read :value [0 1]}\n');
     assert.deepEqual(readHistoryFile(jsonl), readHistoryFile(edn));
+    const array = path.join(tmp, 'h3.json');
+    fs.writeFileSync(array, JSON.stringify(readHistoryFile(jsonl)));
+    assert.deepEqual(readHistoryFile(array), readHistoryFile(jsonl));
   });
 
   it('explains bad input', function () {
