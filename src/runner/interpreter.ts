@@ -48,6 +48,11 @@ export class Interpreter {
   private stopped = false;
   private finished = false;
   private wake: TimerHandle | null = null;
+  /**
+   * Jepsen's context `next-thread-index`: bumped by one (mod C + 1, the
+   * nemesis being thread C) every time ANY thread, nemesis included, takes
+   * an op; free client workers are offered starting from it, wrapping to 0.
+   */
   private rotation = 0;
   private tickQueued = false;
   private invokes = 0;
@@ -110,13 +115,19 @@ export class Interpreter {
       const choice = this.o.generator.next(free);
       if (!choice) return;
       const worker = this.workers[choice.thread];
-      this.rotation = (choice.thread + 1) % this.workers.length;
+      this.bumpRotation();
       this.dispatch(worker, choice.op.f, choice.op.value);
       this.nextOpAt = now + this.o.rng.float() * (2000 / this.o.rate);
     }
   }
 
-  private freeWorkers(): FreeWorker[] {
+  /** The nemesis thread took an op (it shares Jepsen's thread rotation). */
+  bumpRotation(): void {
+    this.rotation = (this.rotation + 1) % (this.workers.length + 1);
+  }
+
+  /** Free workers in Jepsen's order: from `rotation` upwards, then from 0 (BitSet.nextSetBit twice). */
+  freeWorkers(): FreeWorker[] {
     const out: FreeWorker[] = [];
     const n = this.workers.length;
     for (let i = 0; i < n; i++) {

@@ -163,6 +163,7 @@ export class TestRun {
           scheduler: o.scheduler,
           target: this.faultTarget(),
           record: (ev) => {
+            this.interpreter?.bumpRotation();
             this.history.record('info', 'nemesis', ev.f, ev.value);
             this.history.record('info', 'nemesis', ev.f, ev.result);
           },

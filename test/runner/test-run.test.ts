@@ -215,3 +215,21 @@ describe(`TestRun on a virtual clock (SEED=${SEED})`, () => {
     assert.match(silent.outcome.aborted ?? '', /did not answer init within 10000 ms/);
   });
 });
+
+describe('worker rotation (Jepsen context next-thread-index)', () => {
+  it('offers free workers from an index bumped once per op mod C+1, so with all workers idle the order is 0,1,2,0,0,1,2,0,...', async () => {
+    const { outcome } = await runVirtual({
+      workload: echoBench,
+      nodes: ['n0'],
+      concurrency: 3,
+      rate: 10,
+      timeLimitMs: 1500,
+      seed: 5,
+      host: (id, s) => new SimHost(id, s, (msg, emit) => emit(replyLine(msg, { type: msg.body.type === 'init' ? 'init_ok' : 'echo_ok', ...(msg.body.type === 'echo' ? { echo: msg.body.echo } : {}) })), 0.01),
+    });
+    const threads = outcome.history.filter((o) => o.type === 'invoke').map((o) => o.process);
+    assert.ok(threads.length >= 8, `${threads.length} ops`);
+    const expected = [0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0].slice(0, threads.length);
+    assert.deepEqual(threads, expected);
+  });
+});
