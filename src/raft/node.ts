@@ -25,8 +25,20 @@
  *   7. node.advance()
  *
  * Steps 2-6 may overlap with further step()/tick()/propose() calls, but the
- * next ready() may only be taken after advance(). Committed entries may be
- * applied only after the same batch's entries are durable (step 3 before 6).
+ * next ready() may only be taken after advance().
+ *
+ * Pipelined writes (advance() before the fsync completes, several writes in
+ * flight) are allowed if storage applies writes in order and the server keeps
+ * one rule: a batch's persistedMessages and its persisted() call wait until
+ * that batch's write AND every earlier batch's write are durable. This holds
+ * even for a batch with nothing to write: an append ack in it may vouch for
+ * entries an earlier, still-running write carries.
+ *
+ * Committed entries may be applied before this replica's own copy of them is
+ * durable: "committed" already means durable on a quorum (acks go out only
+ * after the fsync and the leader counts itself only after persisted()), and
+ * after a crash they are learned and applied again. A received snapshot
+ * replaces the state machine before committedEntries of the same batch.
  *
  * The application may call compact(index, data) for any index it has applied
  * (snapshot taken at that index); it must make that snapshot durable itself
