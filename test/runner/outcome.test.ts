@@ -80,6 +80,9 @@ describe('outcome mapping (spec §4.5)', () => {
     assert.equal(map(txnListAppendBench, txn, reply({ type: 'txn_ok', txn: [['w', 1, 2]] })).type, 'info');
     assert.equal(map(txnRwRegisterBench, txn, reply({ type: 'txn_ok', txn: [['w', 1, 2]] })).type, 'ok');
     assert.equal(map(txnListAppendBench, txn, reply({ type: 'txn_ok', txn: [['r', 1, null]], extra: 1 })).type, 'info');
+    assert.equal(map(txnListAppendBench, txn, reply({ type: 'txn_ok', txn: [['r', 1, 3]] })).type, 'info', 'list-append reads are lists');
+    assert.equal(map(txnRwRegisterBench, txn, reply({ type: 'txn_ok', txn: [['r', 1, 3]] })).type, 'ok');
+    assert.deepEqual(map(txnListAppendBench, txn, reply({ type: 'txn_ok', txn: null })), { type: 'ok', value: [] });
   });
 
   it('per-workload timeouts: lin-kv max(10 x latency, 1000) ms, txn 5000 ms', () => {

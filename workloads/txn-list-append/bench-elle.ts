@@ -72,16 +72,24 @@ export function txnRequest(op: OpSpec): Record<string, unknown> {
   return { type: 'txn', txn: op.value };
 }
 
-/** txn_ok's `txn`: a sequence (null allowed, like Prismatic's) of 3-element micro-ops with a string f. */
-export function txnCompletion(reply: Body, fs: readonly string[]): ValueCheck {
+/**
+ * txn_ok's `txn` against Maelstrom's schema: a sequence of exactly-3-element
+ * micro-ops [f k v] with a known f; with `readsAreLists`, a read's v must be a
+ * list (or null: Prismatic sequence schemas accept nil). A null `txn` passes
+ * the schema and Maelstrom's (mapv ...) turns it into an empty txn.
+ */
+export function txnCompletion(reply: Body, fs: readonly string[], readsAreLists: boolean): ValueCheck {
   const txn = reply.txn;
-  if (txn === null) return { ok: true, value: null };
+  if (txn === null) return { ok: true, value: [] };
   if (!Array.isArray(txn)) return { ok: false, reason: `malformed-rpc-response: txn is not a sequence: ${JSON.stringify(txn)}` };
   for (const mop of txn) {
     if (!Array.isArray(mop) || mop.length !== 3 || typeof mop[0] !== 'string') {
       return { ok: false, reason: `malformed-rpc-response: micro-op is not [f, k, v]: ${JSON.stringify(mop)}` };
     }
     if (!fs.includes(mop[0])) return { ok: false, reason: `malformed-rpc-response: unknown micro-op f ${JSON.stringify(mop[0])}` };
+    if (readsAreLists && mop[0] === 'r' && mop[2] !== null && !Array.isArray(mop[2])) {
+      return { ok: false, reason: `malformed-rpc-response: read of key ${JSON.stringify(mop[1])} is not a list: ${JSON.stringify(mop[2])}` };
+    }
   }
   return { ok: true, value: txn };
 }

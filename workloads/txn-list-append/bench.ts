@@ -12,6 +12,6 @@ export const txnListAppendBench: BenchWorkload = {
   generator: (ctx) => new ElleTxnGenerator(ctx, 'append'),
   request: txnRequest,
   replySchema: () => ({ type: 'txn_ok', required: ['txn'] }),
-  completion: (_op, reply) => txnCompletion(reply, ['r', 'append']),
+  completion: (_op, reply) => txnCompletion(reply, ['r', 'append'], true),
   check: (history, ctx) => checkListAppend(history, { consistencyModels: ctx.options.consistencyModels }),
 };

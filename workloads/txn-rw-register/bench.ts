@@ -12,6 +12,6 @@ export const txnRwRegisterBench: BenchWorkload = {
   generator: (ctx) => new ElleTxnGenerator(ctx, 'w'),
   request: txnRequest,
   replySchema: () => ({ type: 'txn_ok', required: ['txn'] }),
-  completion: (_op, reply) => txnCompletion(reply, ['r', 'w']),
+  completion: (_op, reply) => txnCompletion(reply, ['r', 'w'], false),
   check: (history, ctx) => checkRwRegister(history, { consistencyModels: ctx.options.consistencyModels }),
 };
