@@ -22,7 +22,7 @@ import { ErrorCode } from '../protocol/errors';
 import type { NodeEnv, TimerHandle } from '../protocol/env';
 import type { Body, Envelope, Json } from '../protocol/message';
 import { MaelstromNode, type InitInfo } from '../protocol/node';
-import { RaftNode, type Entry, type Message, type Ready, type Recovered, type Snapshot, type SoftState } from '../raft';
+import { RaftNode, type Entry, type Message, type Ready, type Recovered, type Snapshot, type SoftState, type TestingFaults } from '../raft';
 import { decodeLogCommand, encodeLogCommand } from './log-command';
 import type { ServerOptions } from './options';
 import { SessionTable } from './sessions';
@@ -41,6 +41,8 @@ export interface ServerDeps {
   incarnation: string;
   /** Deliberately broken behaviour, for tests that prove the simulator and checkers catch it. Never in production. */
   testingFaults?: ServerTestingFaults;
+  /** Broken-rule switches of the Raft core itself (simulator tests only), passed through to RaftConfig. Never in production. */
+  raftTestingFaults?: TestingFaults;
 }
 
 export interface ServerTestingFaults {
@@ -190,6 +192,7 @@ export class RaftServer {
         maxMsgBytes: o.batching ? o.maxBatchBytes : 0,
         maxInflightMsgs: o.pipelining ? o.maxInflightMsgs : 1,
         readMode: o.readMode,
+        testingFaults: this.deps.raftTestingFaults,
       },
       recovered,
     );
