@@ -69,6 +69,7 @@ function preflight(config: TestConfig): void {
   }
   const bin = path.resolve(config.bin);
   if (!fs.existsSync(bin)) throw new UsageError(`--bin ${config.bin}: no such file (did you run \`make build\`?)`);
+  if (!fs.statSync(bin).isFile()) throw new UsageError(`--bin ${config.bin}: not a regular file`);
   try {
     fs.accessSync(bin, fs.constants.X_OK);
   } catch {

@@ -81,6 +81,8 @@ export class TestRun {
   /** Nodes the nemesis killed on purpose: their exit is not a crash. */
   private readonly killedOnPurpose = new Set<string>();
   private readonly paused = new Set<string>();
+  /** Pending init handshakes, failed early if their node exits. */
+  private readonly initExitWatch = new Map<string, (code: number | null, signal: string | null) => void>();
   private interpreter: Interpreter | null = null;
   private tearingDown = false;
   nemesis: Nemesis | null = null;
@@ -128,7 +130,7 @@ export class TestRun {
     const failed = initResults.filter((r): r is string => r !== null);
     if (failed.length > 0) {
       await this.teardown();
-      return this.outcome(startedAt, failed.join('; '));
+      return this.outcome(startedAt, failed.join('\n'));
     }
     // Jepsen's client-setup phase opens one client per node and keeps it open, unused (spec §4.2).
     const setupClients = o.nodes.map(() => new NetClient(this.allocateClientId(), this.network, o.scheduler));
@@ -213,6 +215,7 @@ export class TestRun {
     host.start({
       stdout: (line) => this.fromNode(id, line),
       exit: (code, signal) => {
+        this.initExitWatch.get(id)?.(code, signal);
         if (!this.killedOnPurpose.has(id) && !this.tearingDown) this.o.log(`WARN node ${id} exited (code ${code}, signal ${signal}) during the test`);
       },
     });
@@ -221,7 +224,6 @@ export class TestRun {
   /** A line on a node's stdout: validate, route, or mute the node for the rest of the test (spec §1.1). */
   private fromNode(id: string, line: string): void {
     if (this.muted.has(id)) return;
-    if (line.trim() === '') return;
     const parsed = parseNodeLine(line);
     let reason: string | null = null;
     if (!parsed.ok) reason = parsed.reason;
@@ -245,7 +247,15 @@ export class TestRun {
     const client = new NetClient(this.allocateClientId(), this.network, this.o.scheduler);
     client.open();
     return new Promise((resolve) => {
+      // Maelstrom would wait out the 10 s; a node that already exited cannot answer, so say why at once.
+      this.initExitWatch.set(id, (code, signal) => {
+        this.initExitWatch.delete(id);
+        client.close();
+        const stderr = this.hosts.get(id)?.lastLines().stderr ?? [];
+        resolve(`node ${id} exited (code ${code}, signal ${signal}) before answering init (:init-failed)` + (stderr.length ? `; its last stderr lines:\n${stderr.join('\n')}` : ''));
+      });
       client.call(id, { type: 'init', node_id: id, node_ids: [...this.o.nodes] }, INIT_TIMEOUT_MS, (r) => {
+        this.initExitWatch.delete(id);
         client.close();
         if (r.kind === 'timeout') return resolve(`node ${id} did not answer init within ${INIT_TIMEOUT_MS} ms (:init-failed)`);
         if (r.body.type === 'error') return resolve(`node ${id} answered init with an error: ${JSON.stringify(r.body)}`);

@@ -96,6 +96,13 @@ describe(`maelstrom-local end to end (SEED=${SEED})`, function () {
     assert.ok(fs.existsSync(path.join(tmp, 'store', 'latest', 'history.jsonl')));
   });
 
+  it('node that exits before answering init -> :init-failed at once with its stderr, exit 255', async () => {
+    const r = await run(['test', '-w', 'echo', '--bin', path.join(FIX, 'exit-before-init.js'), '--node-count', '2', '--time-limit', '2']);
+    assert.equal(r.code, 255, r.stdout + r.stderr);
+    assert.match(r.stderr, /node n0 exited \(code 2, signal null\) before answering init/);
+    assert.match(r.stderr, /missing --data-dir/);
+  });
+
   it('node that prints a non-JSON line goes mute and is reported loudly', async () => {
     const r = await run(['test', '-w', 'echo', '--bin', path.join(FIX, 'mute-after-init.js'), '--node-count', '1', '--time-limit', '2', '--rate', '20']);
     assert.match(r.stderr, /node n0 is now MUTE/);
