@@ -46,6 +46,17 @@ export interface ClusterOptions {
   partitionRate?: number;
   /** Probability per step that a replica's pending batch is made durable (else it lags a step). */
   persistRate?: number;
+  /**
+   * Model a server that pipelines its disk writes: it applies and advance()s
+   * at once, keeps several writes in flight (completing in order), and sends
+   * each batch's persistedMessages / calls persisted() when its write is done.
+   */
+  pipelinedWrites?: boolean;
+  /**
+   * A deliberately broken pipelined server: sends persistedMessages of a batch
+   * that has nothing to write at once, although earlier writes are in flight.
+   */
+  earlyAcksBug?: boolean;
 }
 
 interface StateMachine {
@@ -65,6 +76,8 @@ interface Replica {
   node: RaftNode | null;
   durable: Durable;
   pending: Ready | null;
+  /** Pipelined mode: batches applied and advanced whose writes are still in flight (FIFO). */
+  writes: Ready[];
   sm: StateMachine;
   lastCommit: number;
   lastApplied: number;
@@ -129,6 +142,7 @@ export class Cluster {
         node: null,
         durable: { hardState: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [] },
         pending: null,
+        writes: [],
         sm: { index: 0, hash: 0 },
         lastCommit: 0,
         lastApplied: 0,
@@ -166,6 +180,7 @@ export class Cluster {
       entries: [...d.entries],
     });
     r.pending = null;
+    r.writes = [];
     r.sm = d.snapshot ? (JSON.parse(d.snapshot.data) as StateMachine) : { index: 0, hash: 0 };
     r.lastCommit = r.node.status.commit;
     r.lastApplied = r.node.status.applied;
@@ -178,6 +193,7 @@ export class Cluster {
     if (r.node === null) return;
     r.node = null;
     r.pending = null; // never made durable
+    r.writes = [];
     this.stats.crashes++;
     for (const [ctx, read] of this.reads) if (read.node === id) this.reads.delete(ctx);
   }
@@ -268,8 +284,25 @@ export class Cluster {
     const node = r.node;
     if (node === null || r.pending !== null || !node.hasReady()) return;
     const rd = node.ready();
-    r.pending = rd;
     this.post(rd.messages);
+    if (!this.opts.pipelinedWrites) {
+      r.pending = rd;
+      return;
+    }
+    this.apply(r, rd);
+    node.advance();
+    if (this.opts.earlyAcksBug && rd.entries.length === 0 && !rd.hardState && !rd.snapshot) this.post(rd.persistedMessages);
+    else r.writes.push(rd);
+  }
+
+  /** Pipelined mode: the oldest in-flight write becomes durable. */
+  completeWrite(r: Replica): void {
+    const node = r.node;
+    const rd = r.writes.shift();
+    if (node === null || rd === undefined) return;
+    this.writeDurable(r, rd);
+    this.post(rd.persistedMessages);
+    this.reportPersisted(node, rd);
   }
 
   /** Makes the pending batch durable, then finishes it. */
@@ -277,13 +310,31 @@ export class Cluster {
     const node = r.node;
     const rd = r.pending;
     if (node === null || rd === null) return;
+    this.writeDurable(r, rd);
+    this.post(rd.persistedMessages);
+    r.pending = null;
+    this.reportPersisted(node, rd);
+    this.apply(r, rd);
+    node.advance();
+  }
+
+  private reportPersisted(node: RaftNode, rd: Ready): void {
+    const last = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1] : null;
+    if (last) node.persisted(last.index, last.term);
+    else if (rd.snapshot) node.persisted(rd.snapshot.meta.index, rd.snapshot.meta.term);
+  }
+
+  private writeDurable(r: Replica, rd: Ready): void {
     const d = r.durable;
-    if (rd.snapshot) {
+    const pipelined = this.opts.pipelinedWrites === true;
+    // A pipelined server may already have written a newer local snapshot; never go back.
+    if (rd.snapshot && (!d.snapshot || rd.snapshot.meta.index > d.snapshot.meta.index)) {
       d.snapshot = rd.snapshot;
       d.entries = [];
     }
     for (const e of rd.entries) {
       const base = d.snapshot ? d.snapshot.meta.index : 0;
+      if (e.index <= base && pipelined) continue; // already covered by a snapshot taken after applying it
       if (e.index <= base) throw new InvariantViolation(`${r.id}: ready entry ${e.index} at or below the durable snapshot ${base}`);
       if (e.index > base + d.entries.length + 1) throw new InvariantViolation(`${r.id}: ready entry ${e.index} leaves a gap in the durable log`);
       d.entries.length = e.index - base - 1;
@@ -292,13 +343,6 @@ export class Cluster {
       this.checkLogMatching(r.id, e, prevTerm);
     }
     if (rd.hardState) d.hardState = { ...rd.hardState };
-    this.post(rd.persistedMessages);
-    r.pending = null;
-    const last = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1] : null;
-    if (last) node.persisted(last.index, last.term);
-    else if (rd.snapshot) node.persisted(rd.snapshot.meta.index, rd.snapshot.meta.term);
-    this.apply(r, rd);
-    node.advance();
   }
 
   private apply(r: Replica, rd: Ready): void {
@@ -495,6 +539,7 @@ export class Cluster {
       this.check();
       for (const r of this.rng.shuffle(this.live())) {
         if (r.pending !== null && this.rng.chance(persistRate)) this.persistPending(r);
+        while (r.writes.length > 0 && this.rng.chance(persistRate)) this.completeWrite(r);
         this.takeReady(r);
         if (r.pending !== null && this.rng.chance(persistRate)) this.persistPending(r);
       }
@@ -576,12 +621,13 @@ function defaultOptionsForSeed(seed: number, faults?: TestingFaults): ClusterOpt
     crashRate: pick.pick([0, 0.01, 0.03]),
     partitionRate: pick.pick([0.005, 0.02]),
     persistRate: pick.pick([0.5, 0.9]),
+    pipelinedWrites: pick.chance(0.35),
   };
 }
 
 /** One randomized run; throws InvariantViolation (or RaftInvariantError from a replica) on failure. */
-export function runSeed(seed: number, steps: number, faults?: TestingFaults, profile: Profile = 'default'): RunResult {
-  const cluster = new Cluster(clusterOptionsForSeed(seed, faults, profile));
+export function runSeed(seed: number, steps: number, faults?: TestingFaults, profile: Profile = 'default', overrides: Partial<ClusterOptions> = {}): RunResult {
+  const cluster = new Cluster({ ...clusterOptionsForSeed(seed, faults, profile), ...overrides });
   for (let i = 0; i < steps; i++) cluster.randomStep();
   cluster.requireProgress(400);
   return { seed, stats: cluster.stats };
