@@ -150,16 +150,21 @@ async function runTest(config: TestConfig): Promise<number> {
 
   const progress = process.stdout.isTTY ? startProgress(run, config, scheduler) : null;
   const killAll = (): void => {
-    err('interrupted; stopping nodes');
+    err('interrupted; killing the nodes');
+    run.killAllNow();
     process.exit(130);
   };
   process.once('SIGINT', killAll);
+  process.once('SIGTERM', killAll);
+  // Never leave node processes behind, whatever happens to us.
+  process.once('exit', () => run.killAllNow());
   let outcome;
   try {
     outcome = await run.run();
   } finally {
     progress?.stop();
     process.removeListener('SIGINT', killAll);
+    process.removeListener('SIGTERM', killAll);
     fs.rmSync(nodeCwd, { recursive: true, force: true });
   }
   const warn = (line: string): void => log(`WARN ${line}`);

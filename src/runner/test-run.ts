@@ -297,6 +297,15 @@ export class TestRun {
     };
   }
 
+  /** Emergency stop (Ctrl-C, runner crash): SIGKILL every node now, synchronously. */
+  killAllNow(): void {
+    this.tearingDown = true;
+    for (const h of this.hosts.values()) {
+      h.signal('SIGCONT');
+      h.signal('SIGKILL');
+    }
+  }
+
   /** Maelstrom checks at DB teardown whether each node is still alive (spec §3). */
   private detectCrashes(): CrashReport[] {
     const out: CrashReport[] = [];

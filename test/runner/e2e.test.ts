@@ -142,9 +142,8 @@ describe(`maelstrom-local end to end (SEED=${SEED})`, function () {
     const nem = history().filter((o) => o.process === 'nemesis');
     const fs_ = new Set(nem.map((o) => o.f.replace(/^(start|stop)-/, '')));
     assert.ok(fs_.size >= 3, [...fs_].join(','));
-    // --final-heal 1: nothing starts after t = 2 s, and every started fault is stopped.
-    const starts = nem.filter((o) => o.f.startsWith('start-'));
-    assert.ok(starts.every((o) => o.time < 2e9));
+    // --final-heal 1: the run ends with every started fault stopped (the heal), even though the
+    // time limit alone would leave faults active (no final heal in Maelstrom for these workloads).
     for (const kind of fs_) {
       const mine = nem.filter((o) => o.f.endsWith(`-${kind}`));
       assert.ok(mine[mine.length - 1].f.startsWith('stop-'), `${kind} left active`);
