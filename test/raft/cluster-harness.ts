@@ -57,6 +57,11 @@ export interface ClusterOptions {
    * that has nothing to write at once, although earlier writes are in flight.
    */
   earlyAcksBug?: boolean;
+  /**
+   * Probability that a replica misses a tick in a step (clock-rate drift).
+   * Keep 0 with lease reads: leases assume drift below their margin.
+   */
+  clockDrift?: number;
 }
 
 interface StateMachine {
@@ -527,7 +532,8 @@ export class Cluster {
     }
 
     this.now++;
-    for (const r of this.live()) (r.node as RaftNode).tick();
+    const drift = this.opts.clockDrift ?? 0;
+    for (const r of this.live()) if (drift === 0 || !rng.chance(drift)) (r.node as RaftNode).tick();
     this.check();
     this.serverRounds(2, this.opts.persistRate ?? 0.8);
   }
@@ -622,6 +628,7 @@ function defaultOptionsForSeed(seed: number, faults?: TestingFaults): ClusterOpt
     partitionRate: pick.pick([0.005, 0.02]),
     persistRate: pick.pick([0.5, 0.9]),
     pipelinedWrites: pick.chance(0.35),
+    clockDrift: lease ? 0 : pick.pick([0, 0.1, 0.3]),
   };
 }
 
