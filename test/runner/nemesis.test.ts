@@ -166,3 +166,32 @@ describe(`runner nemesis schedule (spec §6.1; SEED=${SEED})`, () => {
     assert.ok(target.calls.includes('loss 0.2') && target.calls.includes('loss 0'));
   });
 });
+
+describe('--final-heal (extension)', () => {
+  it('stops the schedule at healAt and records a stop for every active fault at that instant', () => {
+    const scheduler = new VirtualScheduler();
+    const events: { at: number; ev: NemesisEvent }[] = [];
+    const target = recordingTarget();
+    const nem = new Nemesis({
+      faults: ['partition', 'kill', 'pause', 'loss', 'duplicate'],
+      nodes: nodes(5),
+      intervalMs: 100,
+      stopAt: 10_000,
+      healAt: 7_000,
+      rng: new Rng(SEED),
+      scheduler,
+      target,
+      record: (ev) => events.push({ at: scheduler.now(), ev }),
+    });
+    nem.start();
+    scheduler.runAll();
+    assert.ok(events.every((e) => e.at <= 7000));
+    const last = new Map<string, string>();
+    for (const e of events) last.set(e.ev.f.replace(/^(start|stop)-/, ''), e.ev.f);
+    assert.equal(last.size, 5);
+    for (const [kind, f] of last) assert.equal(f, `stop-${kind}`);
+    assert.deepEqual(nem.activeFaults(), []);
+    assert.ok(target.calls.lastIndexOf('heal') > target.calls.lastIndexOf('partition'));
+    assert.ok(target.calls.lastIndexOf('loss 0') > target.calls.lastIndexOf('loss 0.2'));
+  });
+});
