@@ -1,0 +1,139 @@
+/**
+ * What one simulated run does, chosen entirely from its seed: cluster size,
+ * the server's tunables, the network's latency shape, which faults are in the
+ * mix and how often they strike. Printing a SimConfig (describeConfig) tells
+ * a reader what a failing seed exercised; the seed alone reproduces it.
+ */
+import type { TestingFaults } from '../raft';
+import { Rng } from '../runner/rng';
+import type { ServerTestingFaults } from '../server/server';
+
+export type LatencyShape = 'constant' | 'uniform' | 'exponential' | 'spiky';
+
+export interface NetworkProfile {
+  shape: LatencyShape;
+  /** Mean one-way latency of a node-to-node message, ms. */
+  meanMs: number;
+  /** Loss / duplication probabilities while the corresponding fault is active. */
+  loss: number;
+  duplicate: number;
+}
+
+export type FaultKind = 'partition' | 'crash' | 'pause' | 'loss' | 'duplicate' | 'slow-network' | 'disk-slow';
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow'];
+
+export interface Tunables {
+  nodeCount: 3 | 5 | 7;
+  batching: boolean;
+  pipelining: boolean;
+  maxInflightMsgs: number;
+  readMode: 'read-index' | 'lease';
+  snapshotInterval: number;
+}
+
+export interface BrokenSwitches {
+  server?: ServerTestingFaults;
+  raft?: TestingFaults;
+}
+
+export interface Phases {
+  /** Faults strike during [0, faultMs) of the client phase. */
+  faultMs: number;
+  /** After every fault is healed the cluster has this long to recover... */
+  recoveryMs: number;
+  /** ...and must then serve every operation invoked in this final window. */
+  finalMs: number;
+}
+
+export interface SimConfig {
+  seed: number;
+  workload: string;
+  tunables: Tunables;
+  network: NetworkProfile;
+  faults: FaultKind[];
+  /** Mean virtual time between a fault's start and stop (and stop and next start), ms. */
+  faultMeanMs: number;
+  /**
+   * Per-node clock rate in [1 - driftBound, 1 + driftBound]. The Raft core's
+   * leases assume tick rates differ by less than (electionTicks - leaseTicks)
+   * / electionTicks = 10% with the defaults; 2% each way stays inside it.
+   */
+  clockRates: number[];
+  /** Client ops per second across all workers. */
+  rate: number;
+  phases: Phases;
+  broken: BrokenSwitches;
+}
+
+export const DRIFT_BOUND = 0.02;
+
+export const DEFAULT_PHASES: Phases = { faultMs: 5000, recoveryMs: 3000, finalMs: 1500 };
+
+export interface ConfigOverrides {
+  nodeCount?: 3 | 5 | 7;
+  faults?: FaultKind[];
+  phases?: Partial<Phases>;
+  broken?: BrokenSwitches;
+  readMode?: 'read-index' | 'lease';
+  rate?: number;
+}
+
+/** Draw a configuration from `seed`; overrides pin parts of it (tests, hunting a switch). */
+export function chooseConfig(seed: number, workload: string, overrides: ConfigOverrides = {}): SimConfig {
+  const rng = new Rng(`sim-config:${seed}`);
+  const nodeCount = overrides.nodeCount ?? rng.pick([3, 3, 5, 5, 7] as const);
+  const pipelining = rng.float() < 0.7;
+  const tunables: Tunables = {
+    nodeCount,
+    batching: rng.float() < 0.7,
+    pipelining,
+    maxInflightMsgs: pipelining ? rng.pick([4, 32, 256]) : 1,
+    readMode: overrides.readMode ?? (rng.float() < 0.5 ? 'read-index' : 'lease'),
+    // Small intervals make snapshots, compaction and InstallSnapshot happen within a short run.
+    snapshotInterval: rng.pick([10_000, 200, 50]),
+  };
+  const network: NetworkProfile = {
+    shape: rng.pick(['constant', 'uniform', 'exponential', 'spiky'] as const),
+    meanMs: rng.pick([1, 2, 5, 10]),
+    loss: rng.pick([0.05, 0.2, 0.5]),
+    duplicate: rng.pick([0.05, 0.2]),
+  };
+  let faults: FaultKind[];
+  if (overrides.faults) faults = [...overrides.faults];
+  else {
+    // Every fault has an even chance; about one seed in eight runs fault-free (pure concurrency).
+    faults = FAULT_KINDS.filter(() => rng.float() < 0.45);
+  }
+  const clockRates = Array.from({ length: nodeCount }, () => 1 + (rng.float() * 2 - 1) * DRIFT_BOUND);
+  return {
+    seed,
+    workload,
+    tunables,
+    network,
+    faults,
+    faultMeanMs: rng.pick([150, 400, 1000]),
+    clockRates,
+    rate: overrides.rate ?? rng.pick([50, 100, 200]),
+    phases: { ...DEFAULT_PHASES, ...overrides.phases },
+    broken: overrides.broken ?? {},
+  };
+}
+
+/** One line: what the seed exercises. */
+export function describeConfig(c: SimConfig): string {
+  const t = c.tunables;
+  const brokenNames = [...Object.keys(c.broken.server ?? {}), ...Object.keys(c.broken.raft ?? {})];
+  return [
+    `${t.nodeCount} nodes`,
+    `batching=${t.batching}`,
+    `pipelining=${t.pipelining}(${t.maxInflightMsgs})`,
+    `read=${t.readMode}`,
+    `snapshot-every=${t.snapshotInterval}`,
+    `net=${c.network.shape}/${c.network.meanMs}ms`,
+    `faults=[${c.faults.join(',')}]/${c.faultMeanMs}ms`,
+    `rate=${c.rate}/s`,
+    brokenNames.length > 0 ? `BROKEN=[${brokenNames.join(',')}]` : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' ');
+}

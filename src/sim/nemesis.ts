@@ -1,0 +1,173 @@
+/**
+ * The simulation's fault injector. Each fault kind in the seed's mix runs its
+ * own start/stop cycle with exponentially distributed gaps, so faults overlap
+ * and strike at arbitrary virtual instants (a crash may land between a disk
+ * write and its fsync, between a vote and its persistence...). At `stopAt`
+ * everything is healed: crashed nodes restart, paused ones resume, the
+ * network is whole again. Every action is recorded as a nemesis `info` op in
+ * the history (as Jepsen does) and in the trace.
+ */
+import type { HistoryRecorder } from '../runner/history-recorder';
+import { partitionGrudge, PARTITION_SPECS } from '../runner/partitions';
+import type { Rng } from '../runner/rng';
+import type { Scheduler, TimerHandle } from '../runner/scheduler';
+import type { FaultKind, NetworkProfile } from './config';
+import type { SimNetwork } from './sim-network';
+import type { SimNode } from './sim-node';
+import type { Trace } from './trace';
+
+export interface SimNemesisDeps {
+  faults: readonly FaultKind[];
+  meanMs: number;
+  nodes: readonly SimNode[];
+  network: SimNetwork;
+  profile: NetworkProfile;
+  scheduler: Scheduler;
+  rng: Rng;
+  history: HistoryRecorder;
+  trace: Trace;
+  /** Restart a crashed node (new process, same disk, then Maelstrom's init). */
+  restart(node: SimNode): void;
+}
+
+export class SimNemesis {
+  private readonly timers: TimerHandle[] = [];
+  private stopped = false;
+  private readonly crashed = new Set<SimNode>();
+  private readonly paused = new Set<SimNode>();
+  events = 0;
+
+  constructor(private readonly d: SimNemesisDeps) {}
+
+  start(stopAt: number): void {
+    for (const kind of this.d.faults) this.cycle(kind, false);
+    this.d.scheduler.after(Math.max(0, stopAt - this.d.scheduler.now()), () => this.healAll());
+  }
+
+  /** Stop injecting and undo every active fault. */
+  healAll(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) t.cancel();
+    this.d.network.heal();
+    this.d.network.faults.loss = 0;
+    this.d.network.faults.duplicate = 0;
+    this.d.network.faults.slowdown = 1;
+    for (const n of this.d.nodes) n.diskSlowdown = 1;
+    for (const n of this.paused) n.resume();
+    this.paused.clear();
+    for (const n of this.crashed) this.d.restart(n);
+    this.crashed.clear();
+    this.note('heal-all', null, 'healed');
+  }
+
+  private cycle(kind: FaultKind, active: boolean): void {
+    const gap = this.d.rng.exponential(this.d.meanMs);
+    const timer = this.d.scheduler.after(gap, () => {
+      if (this.stopped) return;
+      if (active) this.stopFault(kind);
+      else this.startFault(kind);
+      this.cycle(kind, !active);
+    });
+    this.timers.push(timer);
+  }
+
+  private startFault(kind: FaultKind): void {
+    const { rng, network, nodes, profile } = this.d;
+    const ids = nodes.map((n) => n.id);
+    switch (kind) {
+      case 'partition': {
+        // Half Jepsen's shapes, half random directed cuts (asymmetric partitions).
+        const receivers: Record<string, string[]> = {};
+        if (rng.float() < 0.5) {
+          const spec = rng.pick(PARTITION_SPECS);
+          for (const [receiver, senders] of partitionGrudge(spec, ids, rng)) {
+            network.cutLinks(receiver, senders);
+            receivers[receiver] = [...senders].sort();
+          }
+          return this.note('start-partition', spec, receivers);
+        }
+        for (const receiver of ids) {
+          const senders = ids.filter((s) => s !== receiver && rng.float() < 0.3);
+          network.cutLinks(receiver, senders);
+          if (senders.length > 0) receivers[receiver] = senders;
+        }
+        return this.note('start-partition', 'asymmetric', receivers);
+      }
+      case 'crash': {
+        const victim = rng.pick(nodes);
+        if (!victim.running) return;
+        victim.crash();
+        this.paused.delete(victim);
+        this.crashed.add(victim);
+        return this.note('crash', victim.id, 'crashed');
+      }
+      case 'pause': {
+        const victim = rng.pick(nodes);
+        if (!victim.running || victim.isPaused) return;
+        victim.pause();
+        this.paused.add(victim);
+        return this.note('pause', victim.id, 'paused');
+      }
+      case 'loss':
+        network.faults.loss = profile.loss;
+        return this.note('start-loss', profile.loss, 'lossy');
+      case 'duplicate':
+        network.faults.duplicate = profile.duplicate;
+        return this.note('start-duplicate', profile.duplicate, 'duplicating');
+      case 'slow-network':
+        network.faults.slowdown = rng.pick([5, 20, 100]);
+        return this.note('start-slow-network', network.faults.slowdown, 'slow');
+      case 'disk-slow': {
+        const victim = rng.pick(nodes);
+        victim.diskSlowdown = rng.pick([10, 100, 1000]);
+        return this.note('start-disk-slow', victim.id, victim.diskSlowdown);
+      }
+    }
+  }
+
+  private stopFault(kind: FaultKind): void {
+    const { network, nodes, rng } = this.d;
+    switch (kind) {
+      case 'partition':
+        network.heal();
+        return this.note('stop-partition', null, 'network-healed');
+      case 'crash': {
+        // Restart one crashed node (others stay down until a later stop or the final heal).
+        const down = nodes.filter((n) => this.crashed.has(n));
+        if (down.length === 0) return;
+        const node = rng.pick(down);
+        this.crashed.delete(node);
+        this.d.restart(node);
+        return this.note('restart', node.id, 'restarted');
+      }
+      case 'pause': {
+        const held = nodes.filter((n) => this.paused.has(n));
+        if (held.length === 0) return;
+        const node = rng.pick(held);
+        this.paused.delete(node);
+        node.resume();
+        return this.note('resume', node.id, 'resumed');
+      }
+      case 'loss':
+        network.faults.loss = 0;
+        return this.note('stop-loss', null, 'reliable');
+      case 'duplicate':
+        network.faults.duplicate = 0;
+        return this.note('stop-duplicate', null, 'reliable');
+      case 'slow-network':
+        network.faults.slowdown = 1;
+        return this.note('stop-slow-network', null, 'fast');
+      case 'disk-slow':
+        for (const n of nodes) n.diskSlowdown = 1;
+        return this.note('stop-disk-slow', null, 'fast');
+    }
+  }
+
+  private note(f: string, value: unknown, result: unknown): void {
+    this.events++;
+    this.d.history.record('info', 'nemesis', f, value);
+    this.d.history.record('info', 'nemesis', f, result);
+    this.d.trace.record('nemesis', 'nemesis', `${f} ${JSON.stringify(value)} -> ${JSON.stringify(result)}`);
+  }
+}
