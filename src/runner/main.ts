@@ -102,7 +102,8 @@ async function runTest(config: TestConfig): Promise<number> {
   out(`Seed: ${config.seed}  (replay with --seed ${config.seed})`);
 
   const scheduler = new RealScheduler();
-  let dir = '';
+  // Filled in once the network has been built (a latency start-up error must leave no store directory behind).
+  const paths = { dir: '', nodeCwd: '' };
   let logFile: fs.WriteStream | null = null;
   const log = (line: string): void => {
     const stamped = `${(scheduler.now() / 1000).toFixed(3)} ${line}`;
@@ -130,8 +131,8 @@ async function runTest(config: TestConfig): Promise<number> {
           id,
           bin,
           args: config.binArgs,
-          cwd: nodeCwd,
-          logPath: path.join(dir, 'node-logs', `${id}.log`),
+          cwd: paths.nodeCwd,
+          logPath: path.join(paths.dir, 'node-logs', `${id}.log`),
           echoStderr: config.logStderr ? (line) => err(`[${id}] ${line}`) : null,
         }),
       log,
@@ -143,9 +144,11 @@ async function runTest(config: TestConfig): Promise<number> {
     }
     throw e;
   }
-  dir = createRunDir(config.store, config.workload, new Date());
-  logFile = fs.createWriteStream(path.join(dir, 'jepsen.log'));
+  const dir = createRunDir(config.store, config.workload, new Date());
   const nodeCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'maelstrom-local-'));
+  paths.dir = dir;
+  paths.nodeCwd = nodeCwd;
+  logFile = fs.createWriteStream(path.join(dir, 'jepsen.log'));
   run.history.onRecord((op) => logFile?.write(`${(op.time / 1e9).toFixed(3)} ${op.process}\t:${op.type}\t:${op.f}\t${JSON.stringify(op.value)}${op.error !== undefined ? '\t' + JSON.stringify(op.error) : ''}\n`));
 
   const progress = process.stdout.isTTY ? startProgress(run, config, scheduler) : null;
