@@ -26,6 +26,8 @@ export interface LinearizabilityFailure {
   concurrent: WindowOp[];
   /** Last consistent states: register value, and which window ops were already linearized. */
   states: { value: unknown; linearizedInWindow: number[] }[];
+  /** Set when the op is impossible for a reason simpler than the search (e.g. a value nobody wrote). */
+  reason?: string;
 }
 
 export function describeOp(op: WindowOp): string {
@@ -54,6 +56,10 @@ export function describeFailure(f: LinearizabilityFailure): string {
     for (const c of f.concurrent) lines.push(`  ${describeOp(c)}`);
   } else {
     lines.push('No operation was concurrent with it.');
+  }
+  if (f.reason) {
+    lines.push(`It is impossible: ${f.reason}.`);
+    return lines.join('\n');
   }
   lines.push('The search reached it only in these states (a sample, one per register value), in none of which it is legal:');
   for (const s of f.states) {

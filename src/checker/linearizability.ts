@@ -79,6 +79,25 @@ function checkOneRegister(events: RegisterEvent[], opts: RegisterCheckOptions): 
     regOps.push({ kind, a, b, call: op.invokeIndex, ret: op.completeIndex, mustHappen: op.outcome === 'ok' });
   }
 
+  // Shortcut: an ok read of a value that no write or cas of this key could
+  // have produced (nor the initial nil) is impossible in every order. Without
+  // it, proving that would mean exhausting the whole search space.
+  const producible = new Set<number>([0]);
+  for (const o of regOps) if (o.kind === RegisterKind.Write) producible.add(o.a); else if (o.kind === RegisterKind.Cas) producible.add(o.b);
+  let impossible = -1;
+  regOps.forEach((o, i) => {
+    const needs = o.kind === RegisterKind.Write ? -1 : o.a;
+    if (o.mustHappen && needs >= 0 && !producible.has(needs) && (impossible < 0 || o.ret < regOps[impossible].ret)) impossible = i;
+  });
+  if (impossible >= 0) {
+    const failure = buildFailure(included, regOps, impossible, [], interner);
+    failure.reason = `no operation on this register ever writes ${show(interner.value(regOps[impossible].a))}, so no order of operations makes it legal`;
+    return {
+      valid: false, 'op-count': events.length, 'checked-op-count': regOps.length, 'fail-count': failCount,
+      'unconstrained-read-count': unconstrainedReads, 'configs-explored': 0, failure, explanation: describeFailure(failure),
+    };
+  }
+
   const now = opts.now ?? defaultClock;
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const start = now();

@@ -121,7 +121,15 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
   const words = (n + 31) >>> 5;
   const linearized = new Uint32Array(words);
   const opHash = new Uint32Array(n);
-  for (let i = 0; i < n; i++) opHash[i] = mix32(i + 0x9e3779b9);
+  for (let i = 0; i < n; i++) opHash[i] = ops[i].mustHappen ? mix32(i + 0x9e3779b9) : 0;
+  // The cache is keyed by (ok ops linearized, state). Unknown-outcome ops are
+  // optional, so a configuration is dominated by an explored one with the same
+  // ok ops and state whose set of linearized unknown ops is a subset of ours:
+  // everything we could still do, it could too (it has more optional ops
+  // left). Keeping only that subsumption check, not exact matches, stops the
+  // 2^k blow-up over k pending info ops when a key is not linearizable.
+  const mustMask = new Uint32Array(words);
+  for (let i = 0; i < n; i++) if (ops[i].mustHappen) mustMask[i >>> 5] |= 1 << (i & 31);
   let setHash = 0;
   const cache = new Map<number, { bits: Uint32Array; state: number }[]>();
   const seenBefore = (state: number): boolean => {
@@ -130,7 +138,12 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
     if (bucket) {
       outer: for (const c of bucket) {
         if (c.state !== state) continue;
-        for (let w = 0; w < words; w++) if (c.bits[w] !== linearized[w]) continue outer;
+        for (let w = 0; w < words; w++) {
+          const mine = linearized[w];
+          const theirs = c.bits[w];
+          // Same ok ops; their optional ops a subset of ours.
+          if (((mine ^ theirs) & mustMask[w]) !== 0 || (theirs & ~mine & ~mustMask[w]) !== 0) continue outer;
+        }
         return true;
       }
     } else {
@@ -213,7 +226,11 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
     }
     const opIndex = (entry - 1) >>> 1;
     const op = ops[opIndex];
-    if ((pass === 0) !== op.mustHappen || (prevTwin[opIndex] >= 0 && !isLinearized(prevTwin[opIndex]))) {
+    // A write right after an unknown-outcome op erases that op's effect, so the
+    // same configuration minus that op (reached by taking this write directly,
+    // which was a candidate then too) dominates: skip.
+    const afterOptional = stackEntry.length > 0 && !ops[(stackEntry[stackEntry.length - 1] - 1) >>> 1].mustHappen;
+    if ((pass === 0) !== op.mustHappen || (prevTwin[opIndex] >= 0 && !isLinearized(prevTwin[opIndex])) || (afterOptional && op.kind === RegisterKind.Write)) {
       entry = next[entry];
       continue;
     }
@@ -223,7 +240,7 @@ export function searchRegister(ops: readonly RegisterOp[], initialState: number,
       setHash = (setHash ^ opHash[opIndex]) >>> 0;
       if (!seenBefore(newState)) {
         steps++;
-        if (steps > maxSteps || ((steps & 4095) === 0 && budget.expired?.())) {
+        if (steps > maxSteps || ((steps & 255) === 1 && budget.expired?.())) {
           return { result: 'budget-exceeded', steps };
         }
         stackEntry.push(entry);

@@ -84,7 +84,7 @@ describe('checker: linearizability (lin-kv)', function () {
   });
 
   it('the failure names the impossible op, its concurrent ops and the states reached, and renders as SVG', function () {
-    const h = new HistoryBuilder().op(w(0, 1, 0)).concurrent([r(1, 1, 3), w(2, 1, 4)]).op(r(3, 1, 4)).build();
+    const h = new HistoryBuilder().op(w(0, 1, 3)).op(w(0, 1, 0)).concurrent([r(1, 1, 3), w(2, 1, 4)]).op(r(3, 1, 4)).build();
     const res = checkLinKv(h);
     const key = (res.results as Record<string, CheckResult>)['1'];
     const failure = key.failure as { op: { f: string; value: unknown; process: number }; concurrent: { f: string; value: unknown }[]; states: { value: unknown }[] };
@@ -103,25 +103,25 @@ describe('checker: linearizability (lin-kv)', function () {
     // Many concurrent info writes: the search must consider their subsets.
     const b = new HistoryBuilder();
     for (let p = 0; p < 14; p++) b.invoke(p, 'write', [1, p]).complete(p, 'info', 'write', [1, p]);
-    b.op(r(20, 1, 3)).op(r(20, 1, 5)).op(r(20, 1, 99));
-    const res = checkLinKv(b.build(), { maxStepsPerKey: 50 });
+    b.op(r(20, 1, 3)).op(r(20, 1, 5)).op(r(20, 1, 3));
+    const res = checkLinKv(b.build(), { maxStepsPerKey: 2 });
     assert.equal(res.valid, 'unknown');
     assert.deepEqual(res['unknown-keys'], [1]);
     const key = (res.results as Record<string, CheckResult>)['1'];
     assert.match(String(key.error), /budget/);
-    // With a generous budget the same history is decided (read of 99 was never written).
+    // With a generous budget the same history is decided (3 was overwritten by 5 and never rewritten).
     assert.equal(checkLinKv(b.build()).valid, false);
   });
 
   it('a time budget is enforced through the injected clock', function () {
-    const b = new HistoryBuilder();
-    for (let p = 0; p < 18; p++) b.invoke(p, 'write', [1, p]).complete(p, 'info', 'write', [1, p]);
-    b.op(r(30, 1, 42));
+    const h = new HistoryBuilder().op(w(0, 1, 1)).op(w(0, 1, 2)).op(r(1, 1, 1)).build();
     let fake = 0;
-    // Every clock reading advances 1 ms: the first budget check finds it spent.
-    const res = checkLinKv(b.build(), { budgetMsPerKey: 1, now: () => (fake += 1) });
+    // Every clock reading advances 10 ms: the first budget check finds it spent.
+    const res = checkLinKv(h, { budgetMsPerKey: 1, now: () => (fake += 10) });
     assert.equal(res.valid, 'unknown');
     assert.match(String((res.results as Record<string, CheckResult>)['1'].error), /1 ms/);
+    fake = 0;
+    assert.equal(checkLinKv(h, { budgetMsPerKey: 1000, now: () => (fake += 10) }).valid, false);
   });
 
   it('many info ops: decided within budget or unknown, never a wrong verdict', function () {
@@ -135,6 +135,25 @@ describe('checker: linearizability (lin-kv)', function () {
     b.op(r(100, 1, 0)); // 0 was overwritten by a later-read value already: impossible
     const invalid = checkLinKv(b.build(), { budgetMsPerKey: 1000 });
     assert.ok(invalid.valid === false || invalid.valid === 'unknown', String(invalid.valid));
+    // Lost writes that are overwritten before anyone looks are pruned, and
+    // configurations differing only in extra lost ops are dominated: this is
+    // decided exactly, with few configurations.
+    assert.equal(invalid.valid, false);
+    assert.ok(((invalid.results as Record<string, CheckResult>)['1']['configs-explored'] as number) < 5000);
+  });
+
+  it('a read of a value nobody wrote is reported without a search', function () {
+    const h = new HistoryBuilder().op(w(0, 1, 1)).concurrent([r(1, 1, 9), w(2, 1, 2)]).op({ ...w(3, 1, 9), type: 'fail' }).build();
+    const res = checkLinKv(h);
+    const key = (res.results as Record<string, CheckResult>)['1'];
+    assert.equal(key.valid, false);
+    assert.equal(key['configs-explored'], 0);
+    assert.match(String(key.explanation), /#\d+ process 1 read 9/);
+    assert.match(String(key.explanation), /no operation on this register ever writes 9/);
+    assert.ok(renderLinearizabilitySvg(key)!.includes('read 9'));
+    // The twin where 9 is written (ok) concurrently is fine.
+    const twin = new HistoryBuilder().op(w(0, 1, 1)).concurrent([r(1, 1, 9), w(2, 1, 9)]).build();
+    assert.equal(checkLinKv(twin).valid, true);
   });
 
   it('malformed histories give unknown with a clear error, not a crash', function () {
