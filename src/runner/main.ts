@@ -160,7 +160,10 @@ async function runTest(config: TestConfig): Promise<number> {
   process.once('SIGINT', killAll);
   process.once('SIGTERM', killAll);
   // Never leave node processes behind, whatever happens to us.
-  process.once('exit', () => run.killAllNow());
+  process.once('exit', () => {
+    run.killAllNow();
+    fs.rmSync(nodeCwd, { recursive: true, force: true });
+  });
   let outcome;
   try {
     outcome = await run.run();
