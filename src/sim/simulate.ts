@@ -156,7 +156,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
   await drive(scheduler, () => {
     initsAnswered = ids.filter((id) => nodes.get(id)!.raftStatus !== null).length;
     return initsAnswered === ids.length || failures.length > 0;
-  }, initDeadline);
+  }, initDeadline, failures);
 
   const history = new HistoryRecorder(scheduler);
   const { faultMs, recoveryMs, finalMs } = config.phases;
@@ -201,7 +201,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
     interpreter.start();
     // Every op completes within its client timeout, so a run past this bound is stuck.
     const hardStop = phaseStart + timeLimitMs + workload.timeoutMs(SIM_WORKLOAD_OPTIONS) + 1000;
-    await drive(scheduler, () => done, hardStop);
+    await drive(scheduler, () => done, hardStop, failures);
     if (!done) failures.push(`stuck: client phase not finished after ${hardStop - phaseStart} virtual ms`);
     interpreter.closeClients();
   }
@@ -248,12 +248,23 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
  * instant, one macrotask turn lets every Promise continuation (storage) run
  * before virtual time moves on.
  */
-async function drive(scheduler: VirtualScheduler, stop: () => boolean, limit: number): Promise<void> {
-  while (!stop()) {
-    const next = scheduler.nextTimerAt();
-    if (next === null || next > limit) break;
-    scheduler.runUntil(next);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+async function drive(scheduler: VirtualScheduler, stop: () => boolean, limit: number, failures: string[]): Promise<void> {
+  // A node's code that throws inside a Promise continuation (storage recovery, a write's
+  // completion) would kill a real process; here it is a failure of the run, with its stack.
+  const onRejection = (reason: unknown): void => {
+    const e = reason as Error;
+    failures.push(`unhandled rejection in node code: ${e?.stack?.split('\n').slice(0, 5).join(' | ') ?? String(reason)}`);
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    while (!stop()) {
+      const next = scheduler.nextTimerAt();
+      if (next === null || next > limit) break;
+      scheduler.runUntil(next);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    process.off('unhandledRejection', onRejection);
   }
 }
 
