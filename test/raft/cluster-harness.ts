@@ -409,16 +409,22 @@ export class Cluster {
   compact(id: NodeId): void {
     const r = this.replica(id);
     const node = r.node;
-    if (node === null || r.pending !== null) return;
+    // A local snapshot is written in order with the log writes: after every earlier
+    // write is durable (else it could cover entries, or a term, the disk has not got).
+    if (node === null || r.pending !== null || r.writes.length > 0) return;
     const index = r.sm.index;
     const term = node.termAt(index);
     if (index === 0 || term === null || index <= node.status.firstIndex - 1) return;
     const data = JSON.stringify(r.sm);
     node.compact(index, data);
-    // The server makes the snapshot durable before dropping the log prefix.
-    const base = r.durable.snapshot ? r.durable.snapshot.meta.index : 0;
-    r.durable.snapshot = { meta: { index, term, voters: [...this.ids] }, data };
-    r.durable.entries = r.durable.entries.slice(index - base);
+    // The server makes the snapshot durable before dropping the log prefix;
+    // the suffix after it survives only if the durable entry at the snapshot
+    // index is the one the snapshot covers (else the whole log goes).
+    const d = r.durable;
+    const base = d.snapshot ? d.snapshot.meta.index : 0;
+    const atIndex = index > base ? d.entries[index - base - 1] : undefined;
+    d.entries = atIndex !== undefined && atIndex.term === term ? d.entries.slice(index - base) : [];
+    d.snapshot = { meta: { index, term, voters: [...this.ids] }, data };
   }
 
   // -------------------------------------------------------------------------
