@@ -16,6 +16,7 @@ import { openFileStorage, SimDisk } from '../storage';
 import { createNodeWorkloads } from '../../workloads/node-registry';
 import type { BrokenSwitches, Tunables } from './config';
 import type { Trace } from './trace';
+import { traceStorage } from './traced-storage';
 
 export interface SimNodeDeps {
   id: string;
@@ -106,12 +107,14 @@ export class SimNode {
       env,
       options,
       workloads: createNodeWorkloads(),
-      openStorage: (nodeId) =>
-        openFileStorage(`/data/${nodeId}`, fs, {
+      openStorage: (nodeId) => {
+        const storage = openFileStorage(`/data/${nodeId}`, fs, {
           logger: (line) => {
             if (this.d.trace.enabled) this.d.trace.record('storage', this.id, line);
           },
-        }),
+        });
+        return this.d.trace.enabled ? traceStorage(storage, this.id, this.d.trace) : storage;
+      },
       incarnation: `life${life}`,
       testingFaults: this.d.broken.server,
       raftTestingFaults: this.d.broken.raft,
