@@ -27,6 +27,13 @@ const infos = linKv.filter((e) => e.type === 'info').length;
 const [linResult, linMs] = time(() => checkLinKv(linKv, { budgetMsPerKey: 60_000 }));
 console.log(`lin-kv: ${invokes} ops (${infos} info), ${linResult['key-count']} keys, valid=${String(linResult.valid)}: check ${linMs.toFixed(0)} ms (target < 2000; generation ${genLin.toFixed(0)} ms)`);
 
+// The same history with every 50th non-nil read shifted to the next value: some keys become invalid.
+let nth = 0;
+const shifted = linKv.map((e) => (e.type === 'ok' && e.f === 'read' && (e.value as unknown[])[1] !== null && nth++ % 50 === 0
+  ? { ...e, value: [(e.value as number[])[0], ((e.value as number[])[1] + 1) % 5] } : e));
+const [shiftedResult, shiftedMs] = time(() => checkLinKv(shifted, { budgetMsPerKey: 60_000 }));
+console.log(`lin-kv with shifted reads: valid=${String(shiftedResult.valid)}, ${(shiftedResult.failures as unknown[]).length} invalid keys: check ${shiftedMs.toFixed(0)} ms`);
+
 const [la, genLa] = time(() => generateTxns({ txns: 10_000, processes: 10, keys: 10, maxTxnLength: 4, maxWritesPerKey: 16, infoRate: 0.05, failRate: 0.02, seed }));
 const [laResult, laMs] = time(() => checkListAppend(la, { consistencyModels: ['strict-serializable'] }));
 console.log(`txn-list-append: 10000 txns, valid=${String(laResult.valid)}: check ${laMs.toFixed(0)} ms (target < 5000; generation ${genLa.toFixed(0)} ms)`);
