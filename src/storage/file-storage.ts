@@ -185,18 +185,24 @@ class FileStorage implements RaftStorage {
   /** Starts the writer on the next microtask, so that calls made in the same turn share one fsync. */
   private kick(): void {
     if (this.draining) return;
-    this.draining = Promise.resolve().then(() => this.drain()).finally(() => {
-      this.draining = null;
-    });
+    this.draining = Promise.resolve().then(() => this.drain());
   }
 
   private async drain(): Promise<void> {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+    for (;;) {
+      const job = this.queue.shift();
+      if (!job) {
+        // Cleared in the same synchronous step that saw the queue empty, so a
+        // call arriving a microtask later starts a new writer instead of waiting forever.
+        this.draining = null;
+        return;
+      }
       try {
         if (job.kind === 'records') await this.writeRecords(job.frames);
         else await this.compact(job.snapshot, job.checkpoint);
       } catch (e) {
         this.fail(e, job.waiters);
+        this.draining = null;
         return;
       }
       for (const w of job.waiters) w.resolve();

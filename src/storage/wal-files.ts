@@ -19,7 +19,10 @@ export function segmentName(seq: number): string {
 
 export function parseSegmentName(name: string): number | null {
   const m = SEGMENT_NAME.exec(name);
-  return m ? Number(m[1]) : null;
+  if (!m) return null;
+  const seq = Number(m[1]);
+  // Leave room to count up without losing integer precision.
+  return seq > 0 && seq < Number.MAX_SAFE_INTEGER ? seq : null;
 }
 
 export function snapshotName(index: number, term: number): string {
@@ -34,7 +37,10 @@ export interface SnapshotFile {
 
 export function parseSnapshotName(name: string): SnapshotFile | null {
   const m = SNAPSHOT_NAME.exec(name);
-  return m ? { name, index: Number(m[1]), term: Number(m[2]) } : null;
+  if (!m) return null;
+  const index = Number(m[1]);
+  const term = Number(m[2]);
+  return Number.isSafeInteger(index) && Number.isSafeInteger(term) ? { name, index, term } : null;
 }
 
 /**
