@@ -36,9 +36,7 @@ export class HistoryBuilder {
   /** One op from invocation to completion, nothing else in between. */
   op(s: OpSpec): this {
     this.invoke(s.process, s.f, s.invoke);
-    if (s.type !== undefined || s.complete !== undefined || true) {
-      this.complete(s.process, s.type ?? 'ok', s.f, s.complete === undefined ? s.invoke : s.complete);
-    }
+    this.complete(s.process, s.type ?? 'ok', s.f, s.complete === undefined ? s.invoke : s.complete);
     return this;
   }
 
