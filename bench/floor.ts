@@ -1,0 +1,105 @@
+/**
+ * The physical latency floor of each operation (issue 8, "Latency against the
+ * physical floor"). Maelstrom gives client messages zero latency and every
+ * node-to-node message `--latency L` (constant here), so the fewest
+ * node-to-node hops an operation needs fixes its best possible latency:
+ *
+ *   write (lin-kv write/cas, a transaction with a write):
+ *     at the leader   2L  (AppendEntries out, ack back; commit; reply)
+ *     via a follower  4L  (forward to the leader, one replication round, and the
+ *                          follower learns the commit on the next AppendEntries)
+ *   ReadIndex read (lin-kv read, read-only transaction):
+ *     at the leader   2L  (one heartbeat round confirms leadership)
+ *     via a follower  4L  (ask the leader, its heartbeat round, the answer)
+ *   lease read:
+ *     at the leader   0   (the lease is valid: answer from local state)
+ *     via a follower  2L  (ask the leader for the read index, get it back)
+ *
+ * Pure: no clock, no IO.
+ */
+import type { LatencyStats } from './measure';
+
+export type ReadMode = 'read-index' | 'lease';
+export type EntryRole = 'leader' | 'follower';
+
+const READ_CLASSES = new Set(['read', 'txn-read']);
+
+/** Floor in ms of one op of class `cls` entering at a node of role `role`. */
+export function floorMs(cls: string, role: EntryRole, latencyMs: number, readMode: ReadMode): number {
+  const L = latencyMs;
+  if (READ_CLASSES.has(cls) && readMode === 'lease') return role === 'leader' ? 0 : 2 * L;
+  return role === 'leader' ? 2 * L : 4 * L;
+}
+
+export interface FloorRow {
+  /** Op class (measure.ts opClass). */
+  cls: string;
+  leader: { count: number; p50: number; floor: number } | null;
+  follower: { count: number; p50: number; floor: number } | null;
+  /** p50 over every entry node. */
+  p50: number;
+  /**
+   * The floor mix: the median of the per-op floors, each op weighted by where it
+   * entered (so it compares with a p50 over the same ops). With a third of the
+   * clients on the leader of a 3-node cluster, the median op entered at a
+   * follower, so this is the follower floor; meanFloor is the plain average.
+   */
+  floorMix: number;
+  meanFloor: number;
+  /** p50 / floorMix, null when the floor mix is 0. */
+  ratio: number | null;
+}
+
+/**
+ * Rows of measured p50 against floors, from the window's latency by entry role
+ * and by class (measure.ts latencyByRole / latencyByClass).
+ */
+export function floorRows(
+  byRole: Record<string, Record<string, LatencyStats>>,
+  byClass: Record<string, LatencyStats>,
+  latencyMs: number,
+  readMode: ReadMode,
+): FloorRow[] {
+  const rows: FloorRow[] = [];
+  for (const cls of Object.keys(byClass).sort()) {
+    const roleRow = (role: EntryRole): FloorRow['leader'] => {
+      const s = byRole[role]?.[cls];
+      return s && s.count > 0 ? { count: s.count, p50: s.p50, floor: floorMs(cls, role, latencyMs, readMode) } : null;
+    };
+    const leaderRow = roleRow('leader');
+    const followerRow = roleRow('follower');
+    const parts = [leaderRow, followerRow].filter((r): r is NonNullable<typeof r> => r !== null);
+    const total = parts.reduce((s, r) => s + r.count, 0);
+    const meanFloor = total === 0 ? 0 : parts.reduce((s, r) => s + r.floor * r.count, 0) / total;
+    const floorMix = medianFloor(parts);
+    const p50 = byClass[cls].p50;
+    rows.push({
+      cls,
+      leader: leaderRow,
+      follower: followerRow,
+      p50,
+      floorMix,
+      meanFloor: round3(meanFloor),
+      ratio: floorMix > 0 ? round3(p50 / floorMix) : null,
+    });
+  }
+  return rows;
+}
+
+/** The median of a sample in which `count` ops have floor `floor`, per part (nearest rank, as the p50). */
+export function medianFloor(parts: readonly { count: number; floor: number }[]): number {
+  const sorted = [...parts].sort((a, b) => a.floor - b.floor);
+  const total = sorted.reduce((s, p) => s + p.count, 0);
+  if (total === 0) return 0;
+  const rank = Math.ceil(0.5 * total);
+  let seen = 0;
+  for (const p of sorted) {
+    seen += p.count;
+    if (seen >= rank) return p.floor;
+  }
+  return sorted[sorted.length - 1].floor;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
