@@ -22,7 +22,6 @@ import { encodeFrame } from './record-codec';
 import { joinPath, type FileHandle, type FileSystem } from './file-system';
 import { StoredLog } from './stored-log';
 import { entriesProblem, hardStateProblem, snapshotProblem, copyEntry, copyHardState, copySnapshot } from './validate';
-import { nodeFileSystem } from './node-file-system';
 import { recoverDirectory } from './wal-recovery';
 import { segmentName, snapshotName, writeFileAtomically, type SnapshotFile } from './wal-files';
 import {
@@ -30,7 +29,7 @@ import {
 } from './types';
 
 export interface FileStorageOptions {
-  /** Receives one line per repair and compaction. Default: stderr. */
+  /** Receives one line per repair and compaction. Default (openFileStorage in index.ts): stderr. */
   logger?: StorageLogger;
   /** Appends move to a new segment once the active one is this big. Default 64 MiB. */
   segmentBytes?: number;
@@ -57,10 +56,6 @@ interface ActiveSegment {
 
 type Phase = 'new' | 'recovering' | 'open' | 'closing' | 'closed' | 'failed';
 
-function stderrLogger(line: string): void {
-  console.error(line);
-}
-
 class FileStorage implements RaftStorage {
   private phase: Phase = 'new';
   private failure: Error | null = null;
@@ -76,7 +71,7 @@ class FileStorage implements RaftStorage {
   private readonly keepSnapshots: number;
 
   constructor(private readonly fs: FileSystem, private readonly dir: string, options: FileStorageOptions) {
-    this.logLine = options.logger ?? stderrLogger;
+    this.logLine = options.logger ?? ((): void => undefined);
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.keepSnapshots = Math.max(1, options.keepSnapshots ?? 2);
     if (!(this.segmentBytes > 0)) throw new StorageError(`segmentBytes must be positive, got ${options.segmentBytes}`);
@@ -294,10 +289,11 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Storage in `dir` (created if needed) through `fs` (the real disk by default).
+ * Storage in `dir` (created if needed) on `fs`. Node-free, so the simulator can
+ * run it on a SimDisk; index.ts's openFileStorage adds the real-disk defaults.
  * Call recover() before anything else.
  */
-export function openFileStorage(dir: string, fs?: FileSystem, options: FileStorageOptions = {}): RaftStorage {
-  if (typeof dir !== 'string' || dir.length === 0) throw new StorageError('openFileStorage needs a directory path');
-  return new FileStorage(fs ?? nodeFileSystem, dir, options);
+export function createFileStorage(fs: FileSystem, dir: string, options: FileStorageOptions = {}): RaftStorage {
+  if (typeof dir !== 'string' || dir.length === 0) throw new StorageError('file storage needs a directory path');
+  return new FileStorage(fs, dir, options);
 }
