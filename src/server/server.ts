@@ -114,6 +114,8 @@ export class RaftServer {
   private appliedTerm = 0;
   private lastSnapshotIndex = 0;
   private snapshotBarrier: Promise<void> | null = null;
+  /** Resolves once every storage write issued so far is durable. */
+  private writeTail: Promise<void> = Promise.resolve();
   private readonly raftOutbox = new Map<string, Message[]>();
   private flushScheduled = false;
   private readyScheduled = false;
@@ -201,8 +203,14 @@ export class RaftServer {
         `${recovered.hardState.commit}, ${recovered.entries.length} log entries, snapshot at ${recovered.snapshot?.meta.index ?? 0}` +
         (o.dataDir ? ` (data dir ${o.dataDir})` : ' (in memory)'),
     );
+    // Ticks are counted from the monotonic clock, not from timer callbacks: after
+    // a stall (GC, SIGSTOP, a busy turn) the replica catches up on every tick it
+    // missed, so a leader never believes its lease is younger than it is.
+    const tickOrigin = this.env.now();
+    let ticksDone = 0;
     this.every(o.tickMs, () => {
-      this.raft?.tick();
+      const due = Math.floor((this.env.now() - tickOrigin) / o.tickMs);
+      for (; ticksDone < due; ticksDone++) this.raft?.tick();
       this.scheduleReady();
     });
     this.every(Math.max(10, Math.floor(o.forwardRetryMs / 2)), () => this.sweep());
@@ -472,33 +480,43 @@ export class RaftServer {
     this.flushRaftOutbox();
   }
 
+  /**
+   * Make one Ready durable, then release what waited for it. Three rules:
+   * - storage.save() calls go out at once (storage group-commits them and
+   *   resolves in call order), so a busy leader pipelines its disk writes;
+   * - a received snapshot is a barrier: writes issued after it wait for it;
+   * - a batch's persistedMessages and persisted() wait for `writeTail`, i.e.
+   *   for its own write AND every earlier one — even a batch with nothing to
+   *   write may carry an ack for entries an earlier write still holds.
+   */
   private persist(rd: Ready): void {
     const storage = this.storage!;
     const lastEntry = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1] : null;
     // What persisted() reports: the last entry, or the snapshot's position when there are none.
     const last = lastEntry ?? (rd.snapshot ? { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term } : null);
-    if (!rd.hardState && !last) {
-      this.queueRaft(rd.persistedMessages);
-      return;
-    }
     const hardState = rd.hardState;
     const entries = rd.entries;
-    const write = (): Promise<void> => (hardState || entries.length > 0 ? storage.save(hardState, entries) : Promise.resolve());
-    let done: Promise<void>;
+    const hasWrite = hardState !== null || entries.length > 0;
+    const write = (): Promise<void> => (hasWrite ? storage.save(hardState, entries) : Promise.resolve());
+    let done: Promise<void> | null = null;
     if (rd.snapshot) {
-      // A received snapshot must be durable before anything acknowledged after it.
       const snapshot = rd.snapshot;
-      done = (this.snapshotBarrier ?? Promise.resolve()).then(() => storage.saveSnapshot(snapshot)).then(write);
+      done = this.writeTail.then(() => storage.saveSnapshot(snapshot)).then(write);
       const barrier: Promise<void> = done.then(() => {
         if (this.snapshotBarrier === barrier) this.snapshotBarrier = null;
       });
       this.snapshotBarrier = barrier;
-    } else {
+    } else if (hasWrite) {
       done = this.snapshotBarrier ? this.snapshotBarrier.then(write) : write();
     }
-    this.stats.diskWrites++;
+    if (done) {
+      this.stats.diskWrites++;
+      const previous = this.writeTail;
+      this.writeTail = done.then(() => previous);
+    }
+    if (!done && rd.persistedMessages.length === 0) return;
     const messages = rd.persistedMessages;
-    done.then(
+    this.writeTail.then(
       () => {
         if (this.stopped) return;
         this.queueRaft(messages);
@@ -607,7 +625,12 @@ export class RaftServer {
     this.raft!.compact(this.applied, encoded);
     this.lastSnapshotIndex = this.applied;
     this.env.log(`snapshot at index ${snapshot.meta.index} term ${snapshot.meta.term} (${encoded.length} bytes)`);
-    this.storage!.saveSnapshot(snapshot).catch((e: unknown) => this.env.log(`snapshot save failed: ${(e as Error).message}`));
+    // Only after every earlier write is durable: the snapshot must never cover
+    // entries (or a term) that the disk does not hold yet.
+    const storage = this.storage!;
+    this.writeTail
+      .then(() => storage.saveSnapshot(snapshot))
+      .catch((e: unknown) => this.env.log(`snapshot save failed: ${(e as Error).message}`));
   }
 
   private restoreSnapshot(snapshot: Snapshot): void {
