@@ -62,6 +62,7 @@ class FileStorage implements RaftStorage {
   private log = new StoredLog();
   private readonly queue: Job[] = [];
   private draining: Promise<void> | null = null;
+  private recovering: Promise<Recovered> | null = null;
   private active: ActiveSegment | null = null;
   /** Segments on disk before the active one (only size rotation leaves any). */
   private olderSegments: number[] = [];
@@ -77,9 +78,16 @@ class FileStorage implements RaftStorage {
     if (!(this.segmentBytes > 0)) throw new StorageError(`segmentBytes must be positive, got ${options.segmentBytes}`);
   }
 
-  async recover(): Promise<Recovered> {
-    if (this.phase !== 'new') throw new StorageError(`recover() may be called once, before anything else (storage is ${this.phase})`);
+  recover(): Promise<Recovered> {
+    if (this.phase !== 'new') {
+      return Promise.reject(new StorageError(`recover() may be called once, before anything else (storage is ${this.phase})`));
+    }
     this.phase = 'recovering';
+    this.recovering = this.recoverFiles();
+    return this.recovering;
+  }
+
+  private async recoverFiles(): Promise<Recovered> {
     try {
       const found = await recoverDirectory(this.fs, this.dir, this.logLine);
       this.log = found.log;
@@ -97,6 +105,10 @@ class FileStorage implements RaftStorage {
         if (found.lastSegmentTruncated) await handle.fsync();
         this.active = { seq, handle, bytes: found.lastSegmentBytes };
       }
+      if (this.phase !== 'recovering') {
+        // close() was called meanwhile: it is waiting for us to finish.
+        throw new StorageError('storage was closed during recovery');
+      }
       this.phase = 'open';
       return {
         hardState: copyHardState(this.log.hardState),
@@ -104,8 +116,10 @@ class FileStorage implements RaftStorage {
         entries: this.log.entries.map(copyEntry),
       };
     } catch (e) {
-      this.phase = 'failed';
-      this.failure = e instanceof Error ? e : new Error(String(e));
+      if (this.phase === 'recovering') {
+        this.phase = 'failed';
+        this.failure = e instanceof Error ? e : new Error(String(e));
+      }
       throw e;
     }
   }
@@ -157,6 +171,7 @@ class FileStorage implements RaftStorage {
     if (this.phase === 'closed' || this.phase === 'closing') return;
     const wasOpen = this.phase === 'open';
     this.phase = 'closing';
+    if (this.recovering) await this.recovering.catch(() => undefined);
     if (wasOpen) {
       while (this.draining) await this.draining;
     }

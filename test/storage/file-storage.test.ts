@@ -81,6 +81,17 @@ describe('file storage (on the simulated disk)', function () {
     await assert.rejects(storage.saveSnapshot(snap(1, 1)), /after close/);
   });
 
+  it('close() during recovery waits for it, releases the files, and fails the recovery clearly', async function () {
+    const node = new SimNode();
+    const storage = node.open();
+    const recovering = storage.recover();
+    await storage.close();
+    await assert.rejects(recovering, /closed during recovery/);
+    await assert.rejects(storage.save(null, []), /after close/);
+    // The directory is intact and opens normally.
+    assert.deepEqual((await reopen(node)).recovered.entries, []);
+  });
+
   it('group commit: 100 saves issued together cost one fsync, and resolve in call order', async function () {
     const node = new SimNode();
     const { storage } = await reopen(node);

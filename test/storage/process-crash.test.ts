@@ -17,9 +17,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { openFileStorage } from '../../src/storage';
 import type { Recovered } from '../../src/raft/types';
-import { MAX_BURST } from './support/crash-writer';
 import { Prng, seedFromEnv } from './support/prng';
-import { ExpectedLog, describe as text, nextOp } from './support/workload';
+import { ExpectedLog, describe as text, nextBurst } from './support/workload';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WRITER = path.join(__dirname, 'support/crash-writer.ts');
@@ -82,13 +81,9 @@ function allowedStates(start: Recovered, seed: number, ready: boolean, acked: nu
   const states = [model.clone()];
   if (!ready) return states;
   const rng = new Prng(seed);
-  while (states.length <= acked + 1) {
-    const burst = rng.int(1, MAX_BURST);
-    for (let b = 0; b < burst; b++) {
-      model.apply(nextOp(rng, model));
-      states.push(model.clone());
-    }
-    if (states.length - 1 > acked) break;
+  // Bursts are issued one at a time, each after the previous one was acknowledged in full.
+  while (states.length - 1 <= acked) {
+    nextBurst(rng, model, true, (after) => states.push(after.clone()));
   }
   return states.slice(acked);
 }

@@ -8,10 +8,7 @@
  */
 import { openFileStorage } from '../../../src/storage';
 import { Prng } from './prng';
-import { ExpectedLog, issue, nextOp } from './workload';
-
-/** Ops are issued in bursts of concurrent calls; the test regenerates the same bursts. */
-export const MAX_BURST = 8;
+import { ExpectedLog, issue, nextBurst } from './workload';
 
 async function main(): Promise<void> {
   const [dir, seedText] = process.argv.slice(2);
@@ -29,14 +26,10 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n');
   let n = 0;
   for (;;) {
-    const burst = rng.int(1, MAX_BURST);
-    const calls: Promise<void>[] = [];
-    for (let b = 0; b < burst; b++) {
-      const op = nextOp(rng, model);
-      model.apply(op);
+    const calls = nextBurst(rng, model, true).map((op) => {
       const k = n++;
-      calls.push(issue(storage, op).then(() => void process.stdout.write(`ack ${k}\n`)));
-    }
+      return issue(storage, op).then(() => void process.stdout.write(`ack ${k}\n`));
+    });
     await Promise.all(calls);
   }
 }

@@ -124,6 +124,29 @@ function snapshotAt(index: number, term: number, rng: Prng): Snapshot {
   return { meta: { index, term, voters: ['n1', 'n2', 'n3'] }, data: `state@${index}:${randomData(rng)}` };
 }
 
+/** Ops are issued in bursts of concurrent calls (a Raft turn's worth); both the writer and the checker use this. */
+export const MAX_BURST = 8;
+
+/**
+ * The next burst, applied to `model` op by op. With `bigWrites`, now and then a multi-megabyte entry: a
+ * write(2) that large can be cut short by SIGKILL, tearing a record for real.
+ */
+export function nextBurst(rng: Prng, model: ExpectedLog, bigWrites: boolean, afterEach?: (model: ExpectedLog) => void): StorageOp[] {
+  const burst: StorageOp[] = [];
+  const size = rng.int(1, MAX_BURST);
+  for (let b = 0; b < size; b++) {
+    let op = nextOp(rng, model);
+    if (bigWrites && op.kind === 'save' && rng.chance(0.02)) {
+      const index = model.lastIndex() + 1;
+      op = { kind: 'save', hardState: null, entries: [{ index, term: Math.max(model.hardState.term, 1), kind: 'normal', data: 'B'.repeat(rng.int(1, 4) << 20) }] };
+    }
+    model.apply(op);
+    afterEach?.(model);
+    burst.push(op);
+  }
+  return burst;
+}
+
 export function issue(storage: RaftStorage, op: StorageOp): Promise<void> {
   return op.kind === 'save' ? storage.save(op.hardState, op.entries) : storage.saveSnapshot(op.snapshot);
 }
