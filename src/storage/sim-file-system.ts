@@ -14,9 +14,10 @@
  *
  * Every choice comes from the injected `random` (a seeded PRNG), and every
  * completion goes through the injected `schedule`, so a run replays exactly.
- * SimDisk is the disk; mount() gives a process its FileSystem. crash() ends
- * every mount made before it: their pending and later calls never complete,
- * exactly like a SIGKILLed process's.
+ * SimDisk is the disk; mount() gives a process its FileSystem. crash() (power
+ * loss) and kill() (the process dies, the page cache survives) end every mount
+ * made before them: their pending and later calls never complete, exactly
+ * like a killed process's.
  */
 import { baseName, parentDir, type FileHandle, type FileSystem, type OpenMode } from './file-system';
 
@@ -131,6 +132,14 @@ export class SimDisk {
   /** A FileSystem for one life of a process; dead after the next crash(). */
   mount(): FileSystem {
     return new SimFileSystem(this, this.epoch);
+  }
+
+  /**
+   * The process dies (SIGKILL) but the machine does not: every existing mount
+   * dies with its pending calls, and the page cache, synced or not, stays.
+   */
+  kill(): void {
+    this.epoch++;
   }
 
   /** Power cut: un-synced state is lost or torn, every existing mount dies. */

@@ -1,6 +1,6 @@
 /**
  * Random workloads on the simulated disk, crashed at random IO steps (also in
- * the middle of recovery and compaction), then recovered. After every crash
+ * the middle of recovery and compaction) by power loss or a process kill, then recovered. After every crash
  * the recovered state must be exactly the state after every acknowledged call
  * plus some prefix of the calls still in flight: acknowledged writes are
  * intact, and nothing torn, partial or out of order is ever returned.
@@ -116,8 +116,11 @@ async function runSeed(seed: number): Promise<Outcome> {
     }
     outcome.ops += issued;
     outcome.acked += acked;
-    disk.crash();
-    logLines.push(`crash after ${issued} calls, ${acked} acknowledged`);
+    // Mostly power loss; sometimes only the process dies and the page cache survives.
+    const powerLoss = rng.chance(0.75);
+    if (powerLoss) disk.crash();
+    else disk.kill();
+    logLines.push(`${powerLoss ? 'power loss' : 'process kill'} after ${issued} calls, ${acked} acknowledged`);
     sched.clear();
     const base = acked === 0 ? ExpectedLog.from(recovered) : states[acked - 1];
     candidates = [base, ...states.slice(acked)];

@@ -85,6 +85,20 @@ describe('SimDisk (simulated page cache)', function () {
     assert.equal(settled, false);
   });
 
+  it('kill() ends the process but keeps the page cache, unsynced data included', async function () {
+    const disk = new SimDisk({ random: always(0) });
+    const fs = disk.mount();
+    await fs.mkdir('/d');
+    const h = await fs.open('/d/f', 'append');
+    await h.append(bytes('unsynced'));
+    disk.kill();
+    let settled = false;
+    h.append(bytes('late')).then(() => { settled = true; }, () => { settled = true; });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(settled, false);
+    assert.equal(text(await disk.mount().readFile('/d/f')), 'unsynced');
+  });
+
   it('reports missing files as ENOENT errors', async function () {
     const fs = new SimDisk({ random: always(0) }).mount();
     await assert.rejects(fs.readFile('/nope/x'), (e: Error) => e instanceof SimFsError && e.code === 'ENOENT');
