@@ -101,10 +101,17 @@ class FileStorage implements RaftStorage {
         const seq = found.segments[found.segments.length - 1];
         this.olderSegments = found.segments.slice(0, -1);
         const handle = await this.fs.open(joinPath(this.dir, segmentName(seq)), 'append');
-        // Make a repair cut durable before anything is appended after it.
-        if (found.lastSegmentTruncated) await handle.fsync();
         this.active = { seq, handle, bytes: found.lastSegmentBytes };
+        // What we just read may be only in the page cache: a killed predecessor
+        // can have appended without fsync, or cut a torn tail. Everything we
+        // return must be durable, or a power cut could take back what Raft has
+        // since acted on.
+        await handle.fsync();
       }
+      // Likewise for names: a predecessor killed between creating (or renaming,
+      // or removing) a file and syncing the directory leaves the change visible
+      // but not durable, and nothing later would sync it.
+      await this.fs.fsyncDir(this.dir);
       if (this.phase !== 'recovering') {
         // close() was called meanwhile: it is waiting for us to finish.
         throw new StorageError('storage was closed during recovery');

@@ -21,8 +21,6 @@ export interface RecoveredDirectory {
   segments: number[];
   /** Byte size of the last segment after repair. */
   lastSegmentBytes: number;
-  /** True if the last segment was cut and the cut is not yet fsync'd. */
-  lastSegmentTruncated: boolean;
   /** Snapshot files present, newest first. */
   snapshotFiles: SnapshotFile[];
   /**
@@ -35,7 +33,6 @@ export interface RecoveredDirectory {
 export async function recoverDirectory(fs: FileSystem, dir: string, log: StorageLogger): Promise<RecoveredDirectory> {
   await fs.mkdir(dir);
   const names = (await fs.list(dir)).sort();
-  let dirChanged = false;
 
   const segments: number[] = [];
   const snapshotFiles: SnapshotFile[] = [];
@@ -47,7 +44,6 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
     else if (name.endsWith(TEMP_SUFFIX)) {
       log(`storage: removing unfinished temp file ${joinPath(dir, name)} left by a crash`);
       await fs.unlink(joinPath(dir, name));
-      dirChanged = true;
     } else {
       log(`storage: ignoring unrecognised file ${joinPath(dir, name)}`);
     }
@@ -83,12 +79,10 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
     log(`storage: removing ${obsolete.length} segment(s) superseded by the checkpoint in ${segmentName(segments[0])} ` +
       '(left by a crash during compaction)');
     for (const seq of obsolete) await fs.unlink(joinPath(dir, segmentName(seq)));
-    dirChanged = true;
   }
 
   const stored = new StoredLog();
   let lastSegmentBytes = 0;
-  let lastSegmentTruncated = false;
   for (let i = 0; i < segments.length; i++) {
     const path = joinPath(dir, segmentName(segments[i]));
     const bytes = contents.get(segments[i]) ?? await fs.readFile(path);
@@ -105,13 +99,11 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
       (later.length > 0 ? ` and discarding ${later.length} later segment(s): ${later.map(segmentName).join(', ')}` : ''));
     await fs.truncate(path, bad.offset);
     for (const seq of later) await fs.unlink(joinPath(dir, segmentName(seq)));
-    if (later.length > 0) dirChanged = true;
     segments.length = i + 1;
     lastSegmentBytes = bad.offset;
-    lastSegmentTruncated = true;
     break;
   }
-  if (dirChanged) await fs.fsyncDir(dir);
+  // Removals are made durable by the caller's directory sync at the end of recovery.
 
   let needsCheckpoint = segments.length === 0;
   if (snapshot === null) {
@@ -135,7 +127,7 @@ export async function recoverDirectory(fs: FileSystem, dir: string, log: Storage
     needsCheckpoint = true;
   }
 
-  return { log: stored, snapshot, segments, lastSegmentBytes, lastSegmentTruncated, snapshotFiles, needsCheckpoint };
+  return { log: stored, snapshot, segments, lastSegmentBytes, snapshotFiles, needsCheckpoint };
 }
 
 function opensWithCheckpoint(bytes: Uint8Array): boolean {

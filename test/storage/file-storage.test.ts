@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { CountingFileSystem, openFileStorage, StorageError, type FileSystem, type RaftStorage } from '../../src/storage';
+import { CountingFileSystem, openFileStorage, SimDisk, StorageError, type FileSystem, type RaftStorage } from '../../src/storage';
 import type { Snapshot } from '../../src/raft/types';
 import { DIR, SimNode, entries, entry, hs } from './support/helpers';
 
@@ -320,6 +320,44 @@ describe('file storage recovery from damage', function () {
     await storage.close();
     await node.disk.mount().unlink(`${DIR}/snap-4-1.snap`);
     await assert.rejects(node.open().recover(), (e: Error) => e instanceof StorageError && /hole in the log/.test(e.message));
+  });
+});
+
+describe('file storage recovery after a killed predecessor', function () {
+  it('what recover() returns stays durable even if the predecessor died before its fsync', async function () {
+    const pending: Array<() => void> = [];
+    const disk = new SimDisk({ random: () => 0, schedule: (c) => pending.push(c) });
+    const settle = async (): Promise<void> => {
+      while (pending.length > 0) {
+        pending.shift()!();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    const a = openFileStorage(DIR, disk.mount(), { logger: () => undefined });
+    const ra = a.recover();
+    await settle();
+    await ra;
+    void a.save(hs(1, 0, 'n1'), entries(1, 3));
+    // Run IO until the record is appended but not yet fsync'd, then kill the process.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    pending.shift()!();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(pending.length, 1, 'the fsync should be pending');
+    disk.kill();
+    pending.length = 0;
+
+    const b = openFileStorage(DIR, disk.mount(), { logger: () => undefined });
+    const rb = b.recover();
+    await settle();
+    const seen = await rb;
+    assert.deepEqual(seen.entries, entries(1, 3), 'the page cache still holds the record');
+    disk.crash();
+    pending.length = 0;
+
+    const c = openFileStorage(DIR, disk.mount(), { logger: () => undefined });
+    const rc = c.recover();
+    await settle();
+    assert.deepEqual(await rc, seen);
   });
 });
 
