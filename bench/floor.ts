@@ -36,23 +36,32 @@ export interface FloorRow {
   cls: string;
   leader: { count: number; p50: number; floor: number } | null;
   follower: { count: number; p50: number; floor: number } | null;
-  /** p50 over every entry node. */
+  /** p50 over every entry node (for reference: with a near 50/50 split it jumps between the two modes). */
   p50: number;
   /**
-   * The floor mix: the median of the per-op floors, each op weighted by where it
-   * entered (so it compares with a p50 over the same ops). With a third of the
-   * clients on the leader of a 3-node cluster, the median op entered at a
-   * follower, so this is the follower floor; meanFloor is the plain average.
+   * The floor mix: the floors of the two entry roles averaged with the number
+   * of ops that entered there (a 3-node cluster with one worker in three on
+   * the leader: (2L + 2 x 4L) / 3 for a write).
    */
   floorMix: number;
-  meanFloor: number;
-  /** p50 / floorMix, null when the floor mix is 0. */
+  /** The measured p50 of each entry role, averaged with the same weights. */
+  p50Mix: number;
+  /** p50Mix / floorMix: how far the typical op is above its floor; null when the floor mix is 0. */
   ratio: number | null;
+  /** The median op's floor (nearest rank), for reference. */
+  medianFloor: number;
 }
 
 /**
  * Rows of measured p50 against floors, from the window's latency by entry role
  * and by class (measure.ts latencyByRole / latencyByClass).
+ *
+ * Why a weighted mix rather than the p50 of all ops: latencies are bimodal
+ * (leader-entered ops near 2L, follower-entered near 4L), and the interpreter
+ * hands more ops to the faster leader-bound workers, so the split sits near
+ * 50/50 and the overall p50 lands anywhere between the modes from run to run.
+ * Per-role p50s are stable; weighting them and the floors alike compares like
+ * with like.
  */
 export function floorRows(
   byRole: Record<string, Record<string, LatencyStats>>,
@@ -70,17 +79,17 @@ export function floorRows(
     const followerRow = roleRow('follower');
     const parts = [leaderRow, followerRow].filter((r): r is NonNullable<typeof r> => r !== null);
     const total = parts.reduce((s, r) => s + r.count, 0);
-    const meanFloor = total === 0 ? 0 : parts.reduce((s, r) => s + r.floor * r.count, 0) / total;
-    const floorMix = medianFloor(parts);
-    const p50 = byClass[cls].p50;
+    const floorMix = total === 0 ? 0 : round3(parts.reduce((s, r) => s + r.floor * r.count, 0) / total);
+    const p50Mix = total === 0 ? 0 : round3(parts.reduce((s, r) => s + r.p50 * r.count, 0) / total);
     rows.push({
       cls,
       leader: leaderRow,
       follower: followerRow,
-      p50,
+      p50: byClass[cls].p50,
       floorMix,
-      meanFloor: round3(meanFloor),
-      ratio: floorMix > 0 ? round3(p50 / floorMix) : null,
+      p50Mix,
+      ratio: floorMix > 0 ? round3(p50Mix / floorMix) : null,
+      medianFloor: medianFloor(parts),
     });
   }
   return rows;

@@ -55,6 +55,7 @@ export interface PointResult {
   cpu: ProcessCpu[];
   /** Checker verdict when config.check, else null. */
   valid: boolean | 'unknown' | null;
+  /** Wall time of the test run (start-up to teardown), without the check. */
   wallS: number;
 }
 

@@ -136,10 +136,10 @@ export function evaluateTargets(best: ReadonlyMap<string, SeriesBest>, floors: r
   for (const f of floors) {
     for (const row of f.rows) {
       if (row.ratio === null) {
-        targets.push({ name: `${f.series}: ${row.cls} p50 vs floor mix 0 ms`, goal: '<= 1.2x', measured: row.p50, met: null, note: 'floor mix is 0 ms: no ratio; see the absolute p50' });
+        targets.push({ name: `${f.series}: ${row.cls} p50 mix vs floor mix 0 ms`, goal: '<= 1.2x', measured: row.p50Mix, met: null, note: 'floor mix is 0 ms: no ratio; see the absolute p50' });
         continue;
       }
-      targets.push(threshold(`${f.series}: ${row.cls} p50 ${row.p50} ms / floor mix ${row.floorMix} ms`, '<= 1.20', row.ratio, 1.2, 'max'));
+      targets.push(threshold(`${f.series}: ${row.cls} p50 mix ${row.p50Mix} ms / floor mix ${row.floorMix} ms`, '<= 1.20', row.ratio, 1.2, 'max'));
     }
   }
   return targets;
@@ -178,13 +178,13 @@ function cpuCell(r: PointResult): string {
 
 /** Every point: one row each, grouped by series in plan order. */
 export function pointsTable(results: readonly PointResult[], markdown: boolean): string[] {
-  const header = ['configuration', 'workers', 'ops/s', 'ok/s', 'p50 ms', 'p99 ms', 'srv msgs/op', 'timeouts', 'batch', 'cpu% ldr/runner', 'cpu us/op'];
+  const header = ['configuration', 'workers', 'ops/s', 'ok/s', 'p50 ms', 'p99 ms', 'srv msgs/op', 'timeouts', 'batch', 'cpu% ldr/runner', 'cpu us/op', 'valid'];
   const rows: string[][] = [header];
   for (const r of results) {
     if (FLOOR_SERIES_NAMES.has(r.config.series)) continue;
     const w = r.window;
     if (!w) {
-      rows.push([r.config.series, String(r.config.concurrency), 'ERROR', (r.error ?? '').split('\n')[0].slice(0, 80), '', '', '', '', '', '', '']);
+      rows.push([r.config.series, String(r.config.concurrency), 'ERROR', (r.error ?? '').split('\n')[0].slice(0, 80), '', '', '', '', '', '', '', '']);
       continue;
     }
     const batch = r.leaderStats?.['avg-batch'];
@@ -200,6 +200,7 @@ export function pointsTable(results: readonly PointResult[], markdown: boolean):
       batch === undefined ? '-' : String(batch),
       cpuCell(r),
       cpuUsPerOp(r)?.toFixed(1) ?? '-',
+      r.valid === null ? '-' : String(r.valid),
     ]);
   }
   return markdown ? markdownTable(rows) : pad(rows);
@@ -215,11 +216,11 @@ export function bestTable(best: ReadonlyMap<string, SeriesBest>, markdown: boole
 }
 
 export function floorTable(floors: readonly FloorReport[], markdown: boolean): string[] {
-  const rows: string[][] = [['run', 'op', 'leader p50 / floor', 'follower p50 / floor', 'p50 all', 'floor mix', 'ratio']];
+  const rows: string[][] = [['run', 'op', 'leader p50 / floor ms', 'follower p50 / floor ms', 'p50 mix', 'floor mix', 'ratio', 'p50 all ops']];
   const cell = (x: FloorRow['leader']): string => (x ? `${x.p50.toFixed(1)} / ${x.floor} (n=${x.count})` : '-');
   for (const f of floors) {
     for (const row of f.rows) {
-      rows.push([f.series, row.cls, cell(row.leader), cell(row.follower), row.p50.toFixed(1), String(row.floorMix), row.ratio === null ? '-' : row.ratio.toFixed(2)]);
+      rows.push([f.series, row.cls, cell(row.leader), cell(row.follower), row.p50Mix.toFixed(1), row.floorMix.toFixed(1), row.ratio === null ? '-' : row.ratio.toFixed(2), row.p50.toFixed(1)]);
     }
   }
   return markdown ? markdownTable(rows) : pad(rows);
@@ -245,4 +246,24 @@ function markdownTable(rows: string[][]): string[] {
     `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...body.map((r) => `| ${r.map(esc).join(' | ')} |`),
   ];
+}
+
+/**
+ * CPU microseconds per reply, split into the runner, the leader and the other
+ * nodes, for the best point of each configuration: where the machine's time
+ * goes when the cluster is CPU-bound.
+ */
+export function cpuBreakdownTable(best: ReadonlyMap<string, SeriesBest>, markdown: boolean): string[] {
+  const rows: string[][] = [['configuration (best point)', 'ops/s', 'runner us/op', 'leader us/op', 'other nodes us/op', 'total us/op', 'total cpu %']];
+  for (const b of best.values()) {
+    const r = b.best;
+    const ops = b.opsPerSec;
+    if (r.cpu.length === 0 || ops <= 0) continue;
+    const us = (pct: number): string => (((pct / 100) / ops) * 1e6).toFixed(1);
+    const runner = r.cpu.filter((c) => c.name === 'runner').reduce((s, c) => s + c.percent, 0);
+    const leader = r.cpu.filter((c) => c.name === r.leader).reduce((s, c) => s + c.percent, 0);
+    const others = r.cpu.filter((c) => c.name !== 'runner' && c.name !== r.leader).reduce((s, c) => s + c.percent, 0);
+    rows.push([b.series, ops.toFixed(0), us(runner), us(leader), us(others), us(runner + leader + others), (runner + leader + others).toFixed(0)]);
+  }
+  return markdown ? markdownTable(rows) : pad(rows);
 }

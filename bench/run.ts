@@ -25,11 +25,11 @@ import { buildPlan, REFERENCE } from './plan';
 import type { PointConfig, PointResult } from './point-config';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile';
 import {
-  bestBySeries, bestTable, evaluateTargets, floorReports, floorTable, pointsTable, ratiosTable, referenceRatios, targetsTable,
+  bestBySeries, bestTable, cpuBreakdownTable, evaluateTargets, floorReports, floorTable, pointsTable, ratiosTable, referenceRatios, targetsTable,
   type Target,
 } from './report';
 import { throughputLatencySvg } from './svg';
-import type { MicroResult } from './micro/harness';
+import { formatMicro, type MicroResult } from './micro/harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const REGISTER = path.join(ROOT, 'test/support/register.js');
@@ -171,7 +171,6 @@ async function runMicro(quick: boolean): Promise<MicroSection[]> {
     try {
       const results = JSON.parse((await runChild(args, 120_000)).trim().split('\n').pop() ?? '[]') as MicroResult[];
       sections.push({ name: script, command, results, lines: [], error: null });
-      const { formatMicro } = await import('./micro/harness');
       for (const line of formatMicro(results)) log(`  ${line}`);
     } catch (e) {
       sections.push({ name: script, command, results: null, lines: [], error: (e as Error).message });
@@ -209,6 +208,8 @@ interface ProfileReport {
   summary: ProfileSummary | null;
   /** Busy time of every node's profile, to show the leader is the busiest. */
   busyByNode: Record<string, number>;
+  /** Self time by module of every node (followers included). */
+  byModuleByNode: Record<string, ProfileSummary['byModule']>;
   error: string | null;
 }
 
@@ -221,7 +222,7 @@ async function profileLeader(base: PointConfig): Promise<ProfileReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raft-bench-profile-'));
   const config: PointConfig = { ...base, id: `${base.id}/profiled`, series: `${base.series} (profiled)`, bin: path.join(ROOT, 'bench/profile-node.sh'), keepDir: dir };
   const point = await runPointChild(config, { ...process.env, BENCH_PROFILE_DIR: dir });
-  const report: ProfileReport = { point, leader: point.leader, profileFile: null, summary: null, busyByNode: {}, error: null };
+  const report: ProfileReport = { point, leader: point.leader, profileFile: null, summary: null, busyByNode: {}, byModuleByNode: {}, error: null };
   if (point.error) {
     report.error = point.error;
     return report;
@@ -241,6 +242,7 @@ async function profileLeader(base: PointConfig): Promise<ProfileReport> {
     try {
       const summary = summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, bundle, 'raft-node.js', HOT_PATH_FUNCTIONS);
       report.busyByNode[node] = summary.busyMs;
+      report.byModuleByNode[node] = summary.byModule.slice(0, 12);
       if (node === point.leader) {
         report.summary = summary;
         report.profileFile = file;
@@ -261,7 +263,7 @@ const README_END = '<!-- bench:latest:end -->';
 
 function readmeSection(o: {
   date: string; file: string; svgs: string[]; loadStart: string; loadEnd: string; commit: string | null; durationS: number;
-  best: string[]; ratios: string[]; floors: string[]; targets: string[]; profile: ProfileReport | null; quick: boolean;
+  best: string[]; cpu: string[]; ratios: string[]; floors: string[]; targets: string[]; profile: ProfileReport | null; quick: boolean;
 }): string {
   const lines = [
     README_START,
@@ -272,6 +274,10 @@ function readmeSection(o: {
     'Best point of each configuration (ops/s = replies per second, ok + definite errors such as a failed cas):',
     '',
     ...o.best,
+    '',
+    'CPU per reply (runner, leader, other nodes; from /proc over the window):',
+    '',
+    ...o.cpu,
     '',
     'Ratios:',
     '',
@@ -288,6 +294,7 @@ function readmeSection(o: {
   if (o.profile?.summary) {
     lines.push('', `CPU profile of the leader (${o.profile.leader}) at ${o.profile.point.config.concurrency} workers, self time by module (share of busy time):`, '');
     for (const e of o.profile.summary.byModule.slice(0, 12)) lines.push(`- ${e.name}: ${e.percent}%`);
+    lines.push('', `Busy ms per node over the profiled run: ${Object.entries(o.profile.busyByNode).map(([n, ms]) => `${n}${n === o.profile?.leader ? ' (leader)' : ''} ${ms}`).join(', ')}.`);
   }
   lines.push(README_END);
   return lines.join('\n');
@@ -386,7 +393,7 @@ async function main(): Promise<number> {
     ratios,
     floors,
     targets,
-    profile: profile ? { leader: profile.leader, concurrency: profile.point.config.concurrency, file: profile.profileFile, busyMsByNode: profile.busyByNode, summary: profile.summary, error: profile.error, point: describe(profile.point) } : null,
+    profile: profile ? { leader: profile.leader, concurrency: profile.point.config.concurrency, file: profile.profileFile, busyMsByNode: profile.busyByNode, byModuleByNode: profile.byModuleByNode, summary: profile.summary, error: profile.error, point: describe(profile.point) } : null,
     micro,
     points: results,
   };
@@ -399,6 +406,9 @@ async function main(): Promise<number> {
   log('');
   log('Best point per configuration:');
   for (const l of bestLines) log(l);
+  log('');
+  log('CPU per reply (over the window; the machine is shared, see load):');
+  for (const l of cpuBreakdownTable(best, false)) log(l);
   log('');
   for (const l of ratiosTable(ratios, false)) log(l);
   log('');
@@ -414,6 +424,10 @@ async function main(): Promise<number> {
     for (const e of profile.summary.topFunctions.slice(0, 12)) log(`  ${e.percent.toFixed(1).padStart(5)}%  ${e.name}`);
     log('  inclusive:');
     for (const e of profile.summary.inclusive) log(`  ${e.percent.toFixed(1).padStart(5)}%  ${e.name}`);
+    for (const [node, modules] of Object.entries(profile.byModuleByNode)) {
+      if (node === profile.leader) continue;
+      log(`  follower ${node} (busy ${profile.busyByNode[node]} ms): ${modules.slice(0, 6).map((e) => `${e.name} ${e.percent}%`).join(', ')}`);
+    }
   }
   log('');
   log(`wrote ${path.relative(ROOT, path.join(args.out, file))}, ${svgs.map((s) => path.relative(ROOT, path.join(args.out, s))).join(', ')}; ${durationS.toFixed(0)} s; load at end ${loadEnd}`);
@@ -421,7 +435,7 @@ async function main(): Promise<number> {
     updateReadme(
       readmeSection({
         date, file, svgs, loadStart, loadEnd, commit, durationS, quick: args.quick, profile,
-        best: bestTable(best, true), ratios: ratiosTable(ratios, true), floors: floorTable(floors, true), targets: targetsTable(targets, true),
+        best: bestTable(best, true), cpu: cpuBreakdownTable(best, true), ratios: ratiosTable(ratios, true), floors: floorTable(floors, true), targets: targetsTable(targets, true),
       }),
     );
     log('updated bench/README.md (Latest results)');
