@@ -30,7 +30,12 @@ MAELSTROM_TEST = $(MAELSTROM) test --bin $(NODE_BIN) --node-count $(NODE_COUNT) 
   $(if $(NODE_ARGS),-- $(NODE_ARGS))
 
 .PHONY: help build test typecheck unit clean lin-kv txn-list-append txn-rw-register echo unique-ids \
-        maelstrom-install
+        maelstrom-install raft-test raft-soak sim bench bench-quick bench-checker bench-storage bench-router
+
+MOCHA_ONLY := node_modules/.bin/mocha --no-config -r test/support/register.js --extension ts --reporter dot
+TS_NODE    := node -r ./test/support/register.js
+SEEDS    ?= 1000
+WORKLOAD ?= lin-kv
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -77,3 +82,18 @@ unique-ids: build ## unique-ids workload with partitions
 
 maelstrom-install: ## Download the official Maelstrom release into maelstrom/ (needs internet and Java)
 	maelstrom/install.sh
+
+raft-test: node_modules/.package-lock.json ## Raft core suites only (scenarios + a few thousand randomized seeds)
+	$(MOCHA_ONLY) --timeout 600000 'test/raft/*.test.ts'
+
+raft-soak: node_modules/.package-lock.json ## Many more randomized Raft seeds (RAFT_SEEDS=20000 RAFT_STEPS=500 by default)
+	RAFT_SEEDS=$${RAFT_SEEDS:-20000} RAFT_STEPS=$${RAFT_STEPS:-500} $(MOCHA_ONLY) --timeout 0 test/raft/randomized.test.ts -g profile
+
+bench-checker: node_modules/.package-lock.json ## Checker speed on 10,000-op lin-kv and list-append histories
+	$(TS_NODE) src/checker/bench.ts
+
+bench-storage: node_modules/.package-lock.json ## WAL group-commit throughput with 1, 10 and 100 writers
+	$(TS_NODE) src/storage/bench.ts
+
+bench-router: build ## Router throughput of the local runner (echo fixture, 5 nodes, unlimited rate)
+	$(MAELSTROM) test -w echo --bin test/fixtures/echo-node.js --node-count 5 --concurrency 50n --time-limit 10 --rate 100000 --seed 1
