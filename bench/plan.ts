@@ -84,24 +84,31 @@ export function buildPlan(o: PlanOptions): Plan {
       }
     }
   }
-  for (const s of sweeps) {
-    for (const k of s.multipliers) {
-      // The lin-kv checker takes ~1.5 s for 150 000 ops, so the lin-kv sweeps are also checked: fast
-      // but wrong would not count. The Elle checkers cost several seconds per point; the floor runs check them.
-      const check = s.workload === 'lin-kv';
-      add({ series: seriesName(s.workload, s.n, s.latency), workload: s.workload, nodeCount: s.n, concurrency: k * s.n, latencyMs: s.latency, nodeArgs: STATS_ARGS, check });
-    }
-  }
+  const sweepPoint = (s: (typeof sweeps)[number], k: number): void => {
+    // The lin-kv checker takes ~1.5 s for 150 000 ops, so the lin-kv sweeps are also checked: fast
+    // but wrong would not count. The Elle checkers cost several seconds per point; the floor runs check them.
+    const check = s.workload === 'lin-kv';
+    add({ series: seriesName(s.workload, s.n, s.latency), workload: s.workload, nodeCount: s.n, concurrency: k * s.n, latencyMs: s.latency, nodeArgs: STATS_ARGS, check });
+  };
 
-  // 2. Reference points beside lin-kv n3 L0, at the same absolute worker counts.
-  const refWorkers = (o.quick ? [16] : [2, 8, 32, 64]).map((k) => k * 3);
-  for (const c of refWorkers) {
+  // 2. Reference points beside lin-kv n3 L0, at the same absolute worker counts. They run
+  // interleaved with that sweep, each right after the base point with the same workers, so
+  // that a change in the machine's load between them moves both sides of a ratio alike.
+  const refMultipliers = o.quick ? [16] : [2, 8, 32, 64];
+  const references = (c: number): void => {
     add({ series: REFERENCE.noPipelining, workload: 'lin-kv', nodeCount: 3, concurrency: c, latencyMs: 0, nodeArgs: [...STATS_ARGS, '--no-pipelining'] });
     add({ series: REFERENCE.noBatching, workload: 'lin-kv', nodeCount: 3, concurrency: c, latencyMs: 0, nodeArgs: [...STATS_ARGS, '--no-batching'] });
     add({ series: REFERENCE.neither, workload: 'lin-kv', nodeCount: 3, concurrency: c, latencyMs: 0, nodeArgs: [...STATS_ARGS, '--no-pipelining', '--no-batching'] });
     add({ series: REFERENCE.singleNode, workload: 'lin-kv', nodeCount: 1, concurrency: c, latencyMs: 0, nodeArgs: STATS_ARGS });
     add({ series: REFERENCE.echo, workload: 'echo', nodeCount: 3, concurrency: c, latencyMs: 0, nodeArgs: STATS_ARGS });
+  };
+  const base = sweeps.find((s) => s.workload === 'lin-kv' && s.n === 3 && s.latency === 0);
+  if (!base) throw new Error('the plan has no lin-kv n3 L0 sweep for the references');
+  for (const k of base.multipliers) {
+    sweepPoint(base, k);
+    if (refMultipliers.includes(k)) references(k * 3);
   }
+  for (const s of sweeps) if (s !== base) for (const k of s.multipliers) sweepPoint(s, k);
 
   // 3. Latency against the floor: L = 10 constant, rate 100, 3 nodes. 4n workers
   // keep the rate (not the workers) the limit: 12 workers at ~40 ms serve 300/s.

@@ -68,10 +68,11 @@ interface CpuSample {
   nodes: Map<number, number>;
 }
 
-function sampleCpu(binName: string): CpuSample {
+/** CPU times now; `pids` (from the first sample) keeps the second on the same processes. */
+function sampleCpu(pids: readonly number[]): CpuSample {
   const u = process.cpuUsage();
   const nodes = new Map<number, number>();
-  for (const pid of nodePids(binName)) {
+  for (const pid of pids) {
     const s = cpuSeconds(pid);
     if (s !== null) nodes.set(pid, s);
   }
@@ -137,9 +138,13 @@ export async function runPoint(config: PointConfig): Promise<PointResult> {
   run.history.onRecord(() => {
     if (armed) return;
     armed = true;
-    const binName = path.basename(config.bin);
-    setTimeout(() => samples.push(sampleCpu(binName)), config.warmupS * 1000);
-    setTimeout(() => samples.push(sampleCpu(binName)), config.timeLimitS * 1000);
+    let pids: number[] = [];
+    setTimeout(() => {
+      pids = nodePids(path.basename(config.bin));
+      samples.push(sampleCpu(pids));
+    }, config.warmupS * 1000);
+    // Just before the time limit: at the limit the runner may already be killing the nodes.
+    setTimeout(() => samples.push(sampleCpu(pids)), Math.max(config.warmupS * 1000 + 100, config.timeLimitS * 1000 - 100));
   });
 
   let outcome;

@@ -217,7 +217,7 @@ export function bestTable(best: ReadonlyMap<string, SeriesBest>, markdown: boole
 
 export function floorTable(floors: readonly FloorReport[], markdown: boolean): string[] {
   const rows: string[][] = [['run', 'op', 'leader p50 / floor ms', 'follower p50 / floor ms', 'p50 mix', 'floor mix', 'ratio', 'p50 all ops']];
-  const cell = (x: FloorRow['leader']): string => (x ? `${x.p50.toFixed(1)} / ${x.floor} (n=${x.count})` : '-');
+  const cell = (x: FloorRow['leader']): string => (x ? `${x.p50.toFixed(1)} / ${x.floor} (+${(x.p50 - x.floor).toFixed(1)}, n=${x.count})` : '-');
   for (const f of floors) {
     for (const row of f.rows) {
       rows.push([f.series, row.cls, cell(row.leader), cell(row.follower), row.p50Mix.toFixed(1), row.floorMix.toFixed(1), row.ratio === null ? '-' : row.ratio.toFixed(2), row.p50.toFixed(1)]);
