@@ -25,11 +25,12 @@ import type { PointConfig, PointResult, ProcessCpu } from './point-config';
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
 /**
- * Pids of the direct children whose command line names `binName`, in spawn
- * order (pids grow, and the runner spawns n0, n1, ... in one loop). Other
- * children (esbuild's service process, when run through register.js) are skipped.
+ * Pids of the direct children that are node processes, in spawn order (pids
+ * grow, and the runner spawns n0, n1, ... in one loop). The only other child
+ * is esbuild's service process when this runs through register.js; it is
+ * skipped by name, so a wrapper `--bin` that execs node is still counted.
  */
-function nodePids(binName: string): number[] {
+function nodePids(): number[] {
   const pids: number[] = [];
   try {
     for (const task of fs.readdirSync('/proc/self/task')) {
@@ -42,7 +43,7 @@ function nodePids(binName: string): number[] {
   return pids
     .filter((pid) => {
       try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(binName);
+        return !fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('esbuild');
       } catch {
         return false;
       }
@@ -140,7 +141,7 @@ export async function runPoint(config: PointConfig): Promise<PointResult> {
     armed = true;
     let pids: number[] = [];
     setTimeout(() => {
-      pids = nodePids(path.basename(config.bin));
+      pids = nodePids();
       samples.push(sampleCpu(pids));
     }, config.warmupS * 1000);
     // Just before the time limit: at the limit the runner may already be killing the nodes.

@@ -216,6 +216,7 @@ interface ProfileReport {
 const HOT_PATH_FUNCTIONS = [
   'handleLine', 'onRaftMessage', 'processReady', 'flush', 'flushRaftOutbox', 'persist', 'apply', 'serveReads', 'onForward',
   'onClientRequest', 'step', 'ready', 'propose', 'parseLine', 'encodeEnvelope', 'send', 'save', 'sweep', 'tick',
+  'onPeerMessage', 'handleForwarded', 'emit', 'decodeLogCommand', 'encodeLogCommand',
 ];
 
 async function profileLeader(base: PointConfig): Promise<ProfileReport> {
