@@ -18,6 +18,7 @@
  * measure each other.
  */
 import { spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -150,6 +151,17 @@ async function gitCommit(): Promise<string | null> {
   }
 }
 
+/** Which build of the node was measured: the bundle may be newer than the commit (uncommitted work). */
+function bundleInfo(): { path: string; bytes: number; modified: string; sha1: string } {
+  const data = fs.readFileSync(NODE_BUNDLE);
+  return {
+    path: path.relative(ROOT, NODE_BUNDLE),
+    bytes: data.length,
+    modified: fs.statSync(NODE_BUNDLE).mtime.toISOString(),
+    sha1: createHash('sha1').update(data).digest('hex').slice(0, 12),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Micro-benchmarks.
 
@@ -269,7 +281,7 @@ function readmeSection(o: {
   const lines = [
     README_START,
     `Run ${o.date} (${o.quick ? 'quick' : 'full'}, ${o.durationS.toFixed(0)} s, commit ${o.commit ?? '?'}); machine load (/proc/loadavg) ` +
-      `at start \`${o.loadStart}\`, at end \`${o.loadEnd}\` on ${os.cpus().length} cores. Raw figures: [${o.file}](results/${o.file}); ` +
+      `at start \`${o.loadStart}\`, at end \`${o.loadEnd}\` on ${os.cpus().length} cores; bundle built ${bundleInfo().modified}. Raw figures: [${o.file}](results/${o.file}); ` +
       `plots: ${o.svgs.map((s) => `[${s}](results/${s})`).join(', ')}.`,
     '',
     'Best point of each configuration (ops/s = replies per second, ok + definite errors such as a failed cas):',
@@ -333,7 +345,8 @@ async function main(): Promise<number> {
   const commit = await gitCommit();
   const plan = buildPlan({ quick: args.quick, bin: NODE_BUNDLE, seed: args.seed });
   const points = args.only ? plan.points.filter((p) => args.only!.test(p.series) || args.only!.test(p.id)) : plan.points;
-  log(`bench: ${points.length} points (${args.quick ? 'quick' : 'full'}), ~${Math.round(points.reduce((s, p) => s + p.timeLimitS + 1.5, 0))} s; load ${loadStart}; node ${process.version}; commit ${commit ?? '?'}`);
+  const bundle = bundleInfo();
+  log(`bench: ${points.length} points (${args.quick ? 'quick' : 'full'}), ~${Math.round(points.reduce((s, p) => s + p.timeLimitS + 1.5, 0))} s; load ${loadStart}; node ${process.version}; commit ${commit ?? '?'}; ${bundle.path} built ${bundle.modified} (sha1 ${bundle.sha1})`);
 
   const results: PointResult[] = [];
   for (const [i, p] of points.entries()) {
@@ -384,6 +397,7 @@ async function main(): Promise<number> {
     quick: args.quick,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', loadavgStart: loadStart, loadavgEnd: loadEnd, node: process.version, platform: `${os.platform()} ${os.release()}` },
     commit,
+    bundle: bundleInfo(),
     definitions: {
       opsPerSec: 'replies per second in the window [warmupS, timeLimitS] of history time: ok + definite error replies (client timeouts excluded)',
       latency: 'ms from invocation to a reply, ops invoked in the window',
