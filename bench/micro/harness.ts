@@ -25,7 +25,7 @@ export interface MicroOptions {
   rounds: number;
 }
 
-export const FULL: MicroOptions = { roundMs: 300, rounds: 5 };
+export const FULL: MicroOptions = { roundMs: 200, rounds: 5 };
 export const QUICK: MicroOptions = { roundMs: 100, rounds: 3 };
 
 /**
