@@ -18,6 +18,8 @@ export interface ServerOptions {
   snapshotInterval: number;
   /** Off: one entry per AppendEntries, one command per forward and per proposal. */
   batching: boolean;
+  /** Under load, at most one message per peer per this many ms (idle links send at once). */
+  peerFlushMs: number;
   /** Off: at most one AppendEntries in flight per follower (stop-and-wait). */
   pipelining: boolean;
   /** Give up on a lin-kv request after this long (Maelstrom's client waits 1 s). */
@@ -43,6 +45,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   readMode: 'read-index',
   snapshotInterval: 10_000,
   batching: true,
+  peerFlushMs: 1,
   pipelining: true,
   kvDeadlineMs: 900,
   txnDeadlineMs: 4500,
@@ -66,7 +69,8 @@ Options:
   --max-inflight N          AppendEntries in flight per follower (default ${DEFAULT_OPTIONS.maxInflightMsgs})
   --read-mode MODE          read-index (default) or lease (leader leases; reads skip the heartbeat round)
   --snapshot-interval N     snapshot and compact the log every N applied entries (default ${DEFAULT_OPTIONS.snapshotInterval})
-  --no-batching             one command per proposal, forward and AppendEntries (for benchmarks)
+  --peer-flush-ms N         under load, at most one message per peer per N ms; idle links send at once (default ${DEFAULT_OPTIONS.peerFlushMs})
+  --no-batching             one command per proposal, forward, AppendEntries and message (for benchmarks)
   --no-pipelining           one AppendEntries in flight per follower (for benchmarks)
   --kv-deadline-ms N        answer an unfinished lin-kv request by then (default ${DEFAULT_OPTIONS.kvDeadlineMs})
   --txn-deadline-ms N       answer an unfinished transaction by then (default ${DEFAULT_OPTIONS.txnDeadlineMs})
@@ -91,6 +95,7 @@ const INTEGER_FLAGS: Record<string, keyof ServerOptions> = {
   '--no-leader-wait-ms': 'noLeaderWaitMs',
   '--forward-retry-ms': 'forwardRetryMs',
   '--stats-interval-ms': 'statsIntervalMs',
+  '--peer-flush-ms': 'peerFlushMs',
 };
 
 /** Parse argv (without node and script). Throws UsageError with a fix-it message. */

@@ -28,7 +28,8 @@ import type { ServerOptions } from './options';
 import { SessionTable } from './sessions';
 import { ServerStats } from './stats';
 import type { RaftStorage } from './storage-port';
-import { decodeForwardBody, decodeRaftBody, FORWARD_BODY, forwardBody, RAFT_BODY, raftBody } from './wire';
+import { PeerOutbox } from './peer-outbox';
+import { decodePeerBody, PEER_BODY } from './wire';
 import type { NodeWorkload, ReplicatedWorkload, StateMachine } from './workload';
 
 export interface ServerDeps {
@@ -116,7 +117,7 @@ export class RaftServer {
   private snapshotBarrier: Promise<void> | null = null;
   /** Resolves once every storage write issued so far is durable. */
   private writeTail: Promise<void> = Promise.resolve();
-  private readonly raftOutbox = new Map<string, Message[]>();
+  private readonly peers: PeerOutbox;
   private flushScheduled = false;
   private readyScheduled = false;
   private timers: TimerHandle[] = [];
@@ -139,8 +140,8 @@ export class RaftServer {
         }
       }
     }
-    this.node.on(RAFT_BODY, (message) => this.whenStarted(() => this.onRaftMessage(message)));
-    this.node.on(FORWARD_BODY, (message) => this.whenStarted(() => this.onForward(message)));
+    this.peers = new PeerOutbox(deps.env, (dest, body) => this.node.send(dest, body), deps.options.peerFlushMs, deps.options.batching);
+    this.node.on(PEER_BODY, (message) => this.whenStarted(() => this.onPeerMessage(message)));
     this.node.onInit((info) => this.start(info));
   }
 
@@ -321,7 +322,7 @@ export class RaftServer {
       write.sentTerm = this.soft.term;
     }
     if (this.proposalQueue.length > 0) this.proposeQueued(forwards);
-    for (const [dest, cmds] of forwards) this.sendForward(dest, cmds);
+    for (const [dest, cmds] of forwards) this.peers.forward(dest, cmds);
     if (this.waitingReads.length > 0) this.startReadRound();
     this.scheduleReady();
   }
@@ -365,27 +366,15 @@ export class RaftServer {
     return out;
   }
 
-  private sendForward(dest: string, cmds: string[]): void {
-    this.stats.forwardMessages++;
-    if (this.options.batching) this.node.send(dest, forwardBody(cmds));
-    else for (const c of cmds) this.node.send(dest, forwardBody([c]));
-  }
-
-  /** A follower handed us client commands: propose them if we lead, else pass them on once. */
-  private onForward(message: Envelope): void {
-    const cmds = decodeForwardBody(message.body);
-    if (!cmds) {
-      this.env.log(`dropping malformed forward from ${message.src}`);
-      return;
-    }
-    if (!this.raft) return;
+  /** Commands a follower handed us: propose them if we lead, else pass them on once. */
+  private handleForwarded(src: string, cmds: string[], alreadyForwarded: boolean): void {
     const leader = this.soft.leader;
     if (leader === this.node.nodeId) {
       this.proposalQueue.push(...cmds);
       this.scheduleFlush();
-    } else if (leader !== null && leader !== message.src && message.body.hop === undefined) {
+    } else if (leader !== null && leader !== src && !alreadyForwarded) {
       // One extra hop at most: a stale follower view must not bounce commands around.
-      this.node.send(leader, { ...forwardBody(cmds), hop: 1 });
+      this.peers.forward(leader, cmds, true);
     }
     // Otherwise drop: the origin re-forwards after forwardRetryMs (dedup makes that safe).
   }
@@ -417,15 +406,18 @@ export class RaftServer {
   // ---------------------------------------------------------------------------
   // Raft plumbing.
 
-  private onRaftMessage(message: Envelope): void {
-    const decoded = decodeRaftBody(message.body);
+  private onPeerMessage(message: Envelope): void {
+    const decoded = decodePeerBody(message.body);
     if (!decoded.ok) {
-      this.env.log(`dropping raft message from ${message.src}: ${decoded.reason}`);
+      this.env.log(`dropping peer message from ${message.src}: ${decoded.reason}`);
       return;
     }
     const raft = this.raft;
     if (!raft) return;
-    for (const m of decoded.messages) raft.step(m);
+    const { raft: messages, forwards, reforwards } = decoded.payload;
+    for (const m of messages) raft.step(m);
+    if (forwards.length > 0) this.handleForwarded(message.src, forwards, false);
+    if (reforwards.length > 0) this.handleForwarded(message.src, reforwards, true);
     this.scheduleReady();
   }
 
@@ -477,7 +469,6 @@ export class RaftServer {
       this.serveReads();
       this.maybeSnapshot();
     }
-    this.flushRaftOutbox();
   }
 
   /**
@@ -522,7 +513,6 @@ export class RaftServer {
         this.queueRaft(messages);
         if (last) this.raft?.persisted(last.index, last.term);
         this.scheduleReady();
-        this.flushRaftOutboxSoon();
       },
       (e: unknown) => {
         // Acknowledging without durability would break the contract; stop instead.
@@ -533,33 +523,7 @@ export class RaftServer {
   }
 
   private queueRaft(messages: readonly Message[]): void {
-    for (const m of messages) push(this.raftOutbox, m.to, m);
-  }
-
-  private outboxFlushScheduled = false;
-
-  private flushRaftOutboxSoon(): void {
-    if (this.outboxFlushScheduled) return;
-    this.outboxFlushScheduled = true;
-    this.env.defer(() => {
-      this.outboxFlushScheduled = false;
-      this.flushRaftOutbox();
-    });
-  }
-
-  /** One Maelstrom message per peer per turn (unless batching is off). */
-  private flushRaftOutbox(): void {
-    for (const [dest, messages] of this.raftOutbox) {
-      if (this.options.batching) {
-        this.node.send(dest, raftBody(messages));
-        this.stats.raftEnvelopes++;
-      } else {
-        for (const m of messages) this.node.send(dest, raftBody([m]));
-        this.stats.raftEnvelopes += messages.length;
-      }
-      this.stats.raftMessages += messages.length;
-    }
-    this.raftOutbox.clear();
+    if (messages.length > 0) this.peers.raft(messages);
   }
 
   private onSoftState(soft: SoftState): void {
@@ -701,7 +665,7 @@ export class RaftServer {
   }
 
   private logStats(): void {
-    const line = this.stats.takeLine(this.raft?.status ?? null, this.pendingWrites.size, this.sessions.size);
+    const line = this.stats.takeLine(this.raft?.status ?? null, this.peers.stats, this.pendingWrites.size, this.sessions.size);
     if (line) this.env.log(line);
   }
 }

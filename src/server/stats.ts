@@ -4,6 +4,7 @@
  * depth without drowning in per-request noise.
  */
 import type { RaftStatus } from '../raft';
+import type { PeerOutboxStats } from './peer-outbox';
 
 /** Latency histogram with power-of-two millisecond buckets. */
 export class LatencyHistogram {
@@ -39,9 +40,6 @@ export class ServerStats {
   proposals = 0;
   proposedEntries = 0;
   readRounds = 0;
-  forwardMessages = 0;
-  raftMessages = 0;
-  raftEnvelopes = 0;
   diskWrites = 0;
   applied = 0;
   duplicates = 0;
@@ -51,7 +49,7 @@ export class ServerStats {
   private lastActivity = -1;
 
   /** One summary line, or null when nothing happened since the last one. */
-  takeLine(status: RaftStatus | null, pending: number, sessions: number): string | null {
+  takeLine(status: RaftStatus | null, peer: PeerOutboxStats, pending: number, sessions: number): string | null {
     const activity = this.writes + this.reads + this.applied;
     if (activity === this.lastActivity) return null;
     this.lastActivity = activity;
@@ -62,8 +60,8 @@ export class ServerStats {
     const line =
       `stats: role=${status?.role ?? '-'} term=${status?.term ?? 0} commit=${status?.commit ?? 0} ` +
       `writes=${this.writes} reads=${this.reads} proposals=${this.proposals} avg-batch=${batch} ` +
-      `read-rounds=${this.readRounds} forwards=${this.forwardMessages} raft-msgs=${this.raftMessages} ` +
-      `raft-envelopes=${this.raftEnvelopes} disk-writes=${this.diskWrites} applied=${this.applied} ` +
+      `read-rounds=${this.readRounds} forwarded=${peer.forwardedCommands} raft-msgs=${peer.raftMessages} ` +
+      `peer-envelopes=${peer.envelopes} disk-writes=${this.diskWrites} applied=${this.applied} ` +
       `dups=${this.duplicates} timeouts=${this.timeouts} unavailable=${this.unavailable} pending=${pending} ` +
       `sessions=${sessions} inflight=${inflight} p50<=${this.latency.quantile(0.5) ?? '-'}ms p99<=${this.latency.quantile(0.99) ?? '-'}ms`;
     this.latency.reset();

@@ -67,7 +67,7 @@ export class MiniCluster {
       return;
     }
     if (this.cut.has(`${m.src}>${m.dest}`)) return;
-    const copies = this.duplicateForwards && m.body.type === 'forward' ? 2 : 1;
+    const copies = this.duplicateForwards && m.body.fwd !== undefined ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       const copy = JSON.parse(JSON.stringify(m)) as Envelope;
       this.scheduler.after(this.latencyMs * (1 + i), () => this.deliver(copy));
