@@ -97,3 +97,12 @@ bench-storage: node_modules/.package-lock.json ## WAL group-commit throughput wi
 
 bench-router: build ## Router throughput of the local runner (echo fixture, 5 nodes, unlimited rate)
 	$(MAELSTROM) test -w echo --bin test/fixtures/echo-node.js --node-count 5 --concurrency 50n --time-limit 10 --rate 100000 --seed 1
+
+sim: node_modules/.package-lock.json ## Deterministic simulation swarm: make sim SEEDS=1000 WORKLOAD=lin-kv|txn-list-append|txn-rw-register|all
+	$(TS_NODE) src/sim/main.ts --seeds $(SEEDS) --workload $(WORKLOAD)
+
+bench: build ## Throughput/latency/msgs-per-op table, reference points, floors, micro-benchmarks (~8 min)
+	$(TS_NODE) bench/run.ts
+
+bench-quick: build ## A ~1.5 minute subset of make bench
+	$(TS_NODE) bench/run.ts --quick
