@@ -145,6 +145,11 @@ export class RaftServer {
     this.node.onInit((info) => this.start(info));
   }
 
+  /** Per-request diagnostics, only with --verbose (steady state stays quiet otherwise). */
+  private debug(line: string): void {
+    if (this.options.verbose) this.env.log(line);
+  }
+
   handleLine(line: string): void {
     this.node.handleLine(line);
   }
@@ -462,6 +467,7 @@ export class RaftServer {
         const batch = this.readBatches.get(context);
         if (!batch) continue;
         this.readBatches.delete(context);
+        this.debug(`read round ${context} dropped (leader changed or unreachable); retrying ${batch.reads.length} reads`);
         this.waitingReads.push(...batch.reads); // retried with the next leader; reads are harmless to repeat
         this.scheduleFlush();
       }
@@ -627,6 +633,7 @@ export class RaftServer {
           this.pendingWrites.delete(seq);
           this.node.replyError(write.request, ErrorCode.TemporarilyUnavailable, 'no leader known');
           this.stats.unavailable++;
+          this.debug(`write ${seq} from ${write.request.src}: no leader known, answered 11`);
         } else if (leader !== null) {
           this.toRoute.push(seq);
         }
@@ -636,12 +643,16 @@ export class RaftServer {
         this.pendingWrites.delete(seq);
         this.node.replyError(write.request, ErrorCode.Timeout, 'not committed in time; it may still take effect');
         this.stats.timeouts++;
+        this.debug(`write ${seq} from ${write.request.src}: not committed by its deadline, answered 0 (indefinite)`);
         continue;
       }
       const stale =
         write.sentTo !== leader ||
         (leader === me ? write.sentTerm !== this.soft.term : now - write.sentAt >= this.options.forwardRetryMs);
-      if (stale && leader !== null) this.toRoute.push(seq);
+      if (stale && leader !== null) {
+        this.debug(`write ${seq}: re-sending to leader ${leader} (last sent to ${write.sentTo} in term ${write.sentTerm})`);
+        this.toRoute.push(seq);
+      }
     }
     const stillWaiting: PendingRead[] = [];
     for (const read of this.waitingReads) {
