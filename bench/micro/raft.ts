@@ -6,21 +6,13 @@
  *
  *   node -r ./test/support/register.js bench/micro/raft.ts [--quick] [--json]
  */
+import { mulberry32 } from '../../src/common/mulberry32';
 import { RaftNode, type Message } from '../../src/raft';
 import { encodeLogCommand } from '../../src/server/log-command';
 import { microMain, timeIt, type MicroOptions, type MicroResult } from './harness';
 
-/** mulberry32: a seeded PRNG, so elections go the same way every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so elections go the same way every run. */
+const prng = mulberry32;
 
 /** An in-memory cluster driven synchronously: ready → "persist" → deliver, until quiet. */
 export class MemoryCluster {

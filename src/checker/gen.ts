@@ -6,19 +6,11 @@
  * every generated history is linearizable (registers) or strict-serializable
  * (transactions); tests then mutate them in ways whose verdict is known.
  */
+import { mulberry32 } from '../common/mulberry32';
 import { HistoryOp } from './history';
 
-/** Mulberry32: small, fast, seeded; good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) source for test data (mulberry32). */
+export const prng = mulberry32;
 
 export interface RandomSource {
   next(): number;
