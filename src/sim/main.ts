@@ -14,7 +14,7 @@ import type { SimResult } from './simulate';
 function writeArtifacts(dir: string, result: SimResult, replayOk: boolean | null, command: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'history.jsonl'), historyText(result));
-  fs.writeFileSync(path.join(dir, 'trace.txt'), result.trace.join('\n') + '\n');
+  writeLines(path.join(dir, 'trace.txt'), result.trace);
   const lines = [
     `seed ${result.config.seed} workload ${result.config.workload}`,
     `config: ${describeConfig(result.config)}`,
@@ -28,6 +28,16 @@ function writeArtifacts(dir: string, result: SimResult, replayOk: boolean | null
     `full config: ${JSON.stringify(result.config)}`,
   ].filter((l) => l !== '');
   fs.writeFileSync(path.join(dir, 'result.txt'), lines.join('\n') + '\n');
+}
+
+/** Traces of long runs exceed the largest string V8 can build: write them in chunks. */
+function writeLines(file: string, lines: readonly string[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let i = 0; i < lines.length; i += 10_000) fs.writeSync(fd, lines.slice(i, i + 10_000).join('\n') + '\n');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function artifactDir(args: SimArgs, config: SimConfig): string {

@@ -97,10 +97,11 @@ export class SimNemesis {
       case 'crash': {
         const victim = rng.pick(nodes);
         if (!victim.running) return;
-        victim.crash();
+        const powerLoss = rng.float() < 0.5;
+        victim.crash(powerLoss);
         this.paused.delete(victim);
         this.crashed.add(victim);
-        return this.note('crash', victim.id, 'crashed');
+        return this.note(powerLoss ? 'power-loss' : 'kill', victim.id, 'crashed');
       }
       case 'pause': {
         const victim = rng.pick(nodes);

@@ -24,6 +24,8 @@ export class SimNetwork {
   readonly faults: NetworkFaults = { loss: 0, duplicate: 0, slowdown: 1 };
   sent = 0;
   delivered = 0;
+  /** JSON characters handed to the network, for the storm guard. */
+  sentChars = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -35,6 +37,7 @@ export class SimNetwork {
 
   send(src: string, dest: string, line: string): void {
     this.sent++;
+    this.sentChars += line.length;
     if (this.faults.loss > 0 && this.rng.float() < this.faults.loss) {
       if (this.trace.enabled) this.trace.record('lost', src, `-> ${dest} ${line}`);
       return;

@@ -16,7 +16,8 @@ import { openFileStorage, SimDisk } from '../storage';
 import { createNodeWorkloads } from '../../workloads/node-registry';
 import type { BrokenSwitches, Tunables } from './config';
 import type { Trace } from './trace';
-import { traceStorage } from './traced-storage';
+import { watchStorage } from './watched-storage';
+import type { CommitChecker } from './commit-checker';
 
 export interface SimNodeDeps {
   id: string;
@@ -27,6 +28,8 @@ export interface SimNodeDeps {
   broken: BrokenSwitches;
   rng: Rng;
   trace: Trace;
+  /** Cross-node State Machine Safety, fed from this node's storage calls. */
+  commits: CommitChecker;
   /** Every envelope the node writes to "stdout", already a JSON line. */
   output(src: string, dest: string, line: string): void;
   /** An exception escaped the node's code: a bug, reported as a failure of the run. */
@@ -113,7 +116,7 @@ export class SimNode {
             if (this.d.trace.enabled) this.d.trace.record('storage', this.id, line);
           },
         });
-        return this.d.trace.enabled ? traceStorage(storage, this.id, this.d.trace) : storage;
+        return watchStorage(storage, this.id, this.d.trace, this.d.commits);
       },
       incarnation: `life${life}`,
       testingFaults: this.d.broken.server,
@@ -132,8 +135,12 @@ export class SimNode {
     });
   }
 
-  /** SIGKILL plus power loss: the disk keeps only what was synced (maybe a torn tail). */
-  crash(): void {
+  /**
+   * The process dies at this instant. With `powerLoss` the machine goes down
+   * too and the disk keeps only what was synced (maybe a torn tail); without
+   * it (SIGKILL) the page cache survives, synced or not.
+   */
+  crash(powerLoss = true): void {
     if (!this.server) return;
     this.server.stop();
     this.server = null;
@@ -141,8 +148,9 @@ export class SimNode {
     this.crashes++;
     this.paused = false;
     this.held = [];
-    this.disk.crash();
-    this.d.trace.record('crash', this.id, `disk crashed (life ${this.life - 1} ended)`);
+    if (powerLoss) this.disk.crash();
+    else this.disk.kill();
+    this.d.trace.record('crash', this.id, `${powerLoss ? 'power loss' : 'killed'} (life ${this.life - 1} ended)`);
   }
 
   pause(): void {

@@ -23,6 +23,7 @@ import { VirtualScheduler } from '../runner/scheduler';
 import type { BenchWorkload, WorkloadOptions } from '../runner/workload';
 import { BENCH_WORKLOADS } from '../../workloads/bench-registry';
 import type { SimConfig } from './config';
+import { CommitChecker } from './commit-checker';
 import { checkLiveness, type LivenessResult } from './liveness';
 import { SimNemesis } from './nemesis';
 import { SimNetwork } from './sim-network';
@@ -40,11 +41,19 @@ export const SIM_WORKLOAD_OPTIONS: WorkloadOptions = {
 };
 
 const INIT_TIMEOUT_MS = 10_000;
+const MAX_STEPS_PER_INSTANT = 100_000;
+/**
+ * A run of ~10 virtual seconds moves a few MB of node-to-node JSON; a node
+ * that resends its whole log in a loop would make one seed take minutes.
+ */
+export const MAX_NODE_TRAFFIC_CHARS = 256 * 1024 * 1024;
 
 export interface SimStats {
   clientOps: number;
   virtualMs: number;
   wallMs: number;
+  /** Wall time of the history checker alone. */
+  checkMs: number;
   nodeMessages: number;
   crashes: number;
   nemesisEvents: number;
@@ -93,6 +102,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
   const clientNet = new Network({ scheduler, latency: () => 0, rng: root.fork('client-net'), journal: new NetJournal() });
   clientNet.setServerIds(ids);
   const nodes = new Map<string, SimNode>();
+  const commits = new CommitChecker();
   const network = new SimNetwork(scheduler, config.network, root.fork('network'), trace, (dest, line) => nodes.get(dest)?.deliver(line));
 
   ids.forEach((id, i) => {
@@ -104,6 +114,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
       broken: config.broken,
       rng: root.fork(`node:${id}`),
       trace,
+      commits,
       output: (src, dest, line) => {
         if (trace.enabled) trace.record('send', src, line);
         if (nodeIds.has(dest)) return network.send(src, dest, line);
@@ -201,21 +212,34 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
     interpreter.start();
     // Every op completes within its client timeout, so a run past this bound is stuck.
     const hardStop = phaseStart + timeLimitMs + workload.timeoutMs(SIM_WORKLOAD_OPTIONS) + 1000;
-    await drive(scheduler, () => done, hardStop, failures);
-    if (!done) failures.push(`stuck: client phase not finished after ${hardStop - phaseStart} virtual ms`);
+    // Stop early on a certain failure: a diverged log or a message storm only gets worse.
+    const hopeless = (): boolean => commits.violations.length > 0 || network.sentChars > MAX_NODE_TRAFFIC_CHARS;
+    await drive(scheduler, () => done || hopeless(), hardStop, failures);
+    if (network.sentChars > MAX_NODE_TRAFFIC_CHARS) {
+      failures.push(`message storm: nodes sent over ${MAX_NODE_TRAFFIC_CHARS / 1024 / 1024} MB of JSON to each other by ${scheduler.now().toFixed(0)} virtual ms`);
+    } else if (!done && commits.violations.length === 0) failures.push(`stuck: client phase not finished after ${hardStop - phaseStart} virtual ms`);
     interpreter.closeClients();
   }
   for (const node of nodes.values()) node.crash();
 
+  for (const v of commits.violations) failures.push(`state machine safety: ${v}`);
   let check: CheckResult = { valid: 'unknown', reason: 'no client phase' };
   let liveness: LivenessResult = { ok: false, invoked: 0, okCount: 0, unserved: [], unservedCount: 0 };
-  if (interpreter) {
+  const checkStart = wall();
+  if (interpreter && commits.violations.length > 0) {
+    // The run has already failed for certain; a history built on a diverged log can make the
+    // linearizability search explode (minutes per seed), so the swarm moves on.
+    check = { valid: false, reason: 'history check skipped: replicas committed different entries (see state machine safety)' };
+  } else if (interpreter) {
     try {
       check = workload.check(history.ops, { options: SIM_WORKLOAD_OPTIONS });
     } catch (e) {
       check = { valid: 'unknown', reason: `checker threw: ${(e as Error).message}` };
     }
     if (check.valid !== true) failures.push(`checker: ${workload.name} history is ${check.valid === false ? 'INVALID' : 'unknown'}${summarizeCheck(check)}`);
+  }
+  const checkMs = wall() - checkStart;
+  if (interpreter && done) {
     liveness = checkLiveness(history.ops, (faultMs + recoveryMs) * 1e6);
     if (!liveness.ok) {
       failures.push(
@@ -236,6 +260,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
       clientOps,
       virtualMs: scheduler.now(),
       wallMs: wall() - wallStart,
+      checkMs,
       nodeMessages: network.sent,
       crashes: [...nodes.values()].reduce((s, n) => s + n.crashes, 0) - nodes.size,
       nemesisEvents: nemesis?.events ?? 0,
@@ -256,10 +281,20 @@ async function drive(scheduler: VirtualScheduler, stop: () => boolean, limit: nu
     failures.push(`unhandled rejection in node code: ${e?.stack?.split('\n').slice(0, 5).join(' | ') ?? String(reason)}`);
   };
   process.on('unhandledRejection', onRejection);
+  let sameInstant = 0;
+  let lastInstant = -1;
   try {
     while (!stop()) {
       const next = scheduler.nextTimerAt();
       if (next === null || next > limit) break;
+      // Code that keeps rescheduling itself at the same instant would hang a real
+      // process at 100% CPU; here it would hang the swarm. Either way it is a bug.
+      sameInstant = next === lastInstant ? sameInstant + 1 : 0;
+      lastInstant = next;
+      if (sameInstant > MAX_STEPS_PER_INSTANT) {
+        failures.push(`livelock: virtual time stuck at ${next.toFixed(3)} ms for ${MAX_STEPS_PER_INSTANT} scheduler steps`);
+        return;
+      }
       scheduler.runUntil(next);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
