@@ -74,6 +74,18 @@ describe('cluster of real node processes through the local runner', function () 
     }
   });
 
+  it('lin-kv with lease reads stays linearizable under partitions and pauses', async () => {
+    // A paused leader resumes believing in its lease unless it counts the ticks it
+    // missed: this is the run that catches a lease outliving its election timeout.
+    const run = await runTest(
+      ['-w', 'lin-kv', '--node-count', '3', '--seed', '9', '--time-limit', '6', '--rate', '200', '--concurrency', '4n',
+        '--nemesis', 'partition,pause', '--nemesis-interval', '1'],
+      ['--read-mode', 'lease'],
+    );
+    assert.equal(run.exitCode, 0);
+    assert.ok(run.history.some((op) => op.type === 'ok' && op.f === 'read'), 'some lease reads succeeded');
+  });
+
   it('answers every operation definitely when there are no faults (--latency 10)', async () => {
     for (const workload of ['lin-kv', 'txn-list-append']) {
       const run = await runTest(['-w', workload, '--node-count', '3', '--seed', '11', '--time-limit', '4', '--rate', '100',
