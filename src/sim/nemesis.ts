@@ -95,7 +95,7 @@ export class SimNemesis {
         return this.note('start-partition', 'asymmetric', receivers);
       }
       case 'crash': {
-        const victim = rng.pick(nodes);
+        const victim = this.pickVictim();
         if (!victim.running) return;
         const powerLoss = rng.float() < 0.5;
         victim.crash(powerLoss);
@@ -104,7 +104,7 @@ export class SimNemesis {
         return this.note(powerLoss ? 'power-loss' : 'kill', victim.id, 'crashed');
       }
       case 'pause': {
-        const victim = rng.pick(nodes);
+        const victim = this.pickVictim();
         if (!victim.running || victim.isPaused) return;
         victim.pause();
         this.paused.add(victim);
@@ -121,10 +121,24 @@ export class SimNemesis {
         return this.note('start-slow-network', network.faults.slowdown, 'slow');
       case 'disk-slow': {
         const victim = rng.pick(nodes);
-        victim.diskSlowdown = rng.pick([10, 100, 1000]);
+        // Bounded so an IO issued just before the final heal still completes within
+        // the recovery window (base latency <= 5 ms, so <= 500 ms here).
+        victim.diskSlowdown = rng.pick([10, 50, 100]);
         return this.note('start-disk-slow', victim.id, victim.diskSlowdown);
       }
     }
+  }
+
+  /**
+   * Half the time the node that believes it leads (Jepsen's nemeses favour
+   * primaries too): a leader dying with entries on a minority is where Raft's
+   * subtle rules (§5.4.2, Figure 8) matter.
+   */
+  private pickVictim(): SimNode {
+    const { rng, nodes } = this.d;
+    const leaders = nodes.filter((n) => n.raftStatus?.role === 'leader');
+    if (leaders.length > 0 && rng.float() < 0.5) return rng.pick(leaders);
+    return rng.pick(nodes);
   }
 
   private stopFault(kind: FaultKind): void {
