@@ -30,7 +30,7 @@ MAELSTROM_TEST = $(MAELSTROM) test --bin $(NODE_BIN) --node-count $(NODE_COUNT) 
   $(if $(NODE_ARGS),-- $(NODE_ARGS))
 
 .PHONY: help build test typecheck unit clean lin-kv txn-list-append txn-rw-register echo unique-ids \
-        maelstrom-install raft-test raft-soak sim bench bench-quick bench-checker bench-storage bench-router
+        maelstrom-install raft-test raft-soak sim sim-ci bench bench-quick bench-checker bench-storage bench-router
 
 MOCHA_ONLY := node_modules/.bin/mocha --no-config -r test/support/register.js --extension ts --reporter dot
 TS_NODE    := node -r ./test/support/register.js
@@ -60,7 +60,7 @@ typecheck: node_modules/.package-lock.json ## Type-check everything with tsc --n
 unit: build ## Run the mocha suites only (no type check)
 	node_modules/.bin/mocha 'test/**/*.test.ts'
 
-test: build typecheck unit ## Type-check, build, and run every test suite (what CI runs)
+test: build typecheck unit sim-ci ## Type-check, build, and run every test suite and the CI simulation swarm (what CI runs)
 
 clean: ## Remove build output and test stores
 	rm -rf dist store
@@ -97,6 +97,9 @@ bench-storage: node_modules/.package-lock.json ## WAL group-commit throughput wi
 
 bench-router: build ## Router throughput of the local runner (echo fixture, 5 nodes, unlimited rate)
 	$(MAELSTROM) test -w echo --bin test/fixtures/echo-node.js --node-count 5 --concurrency 50n --time-limit 10 --rate 100000 --seed 1
+
+sim-ci: node_modules/.package-lock.json ## The fixed CI swarm: 170 seeds x 3 workloads = 510 simulated runs
+	$(TS_NODE) src/sim/main.ts --seeds 170 --workload all --quiet --out .sim-out
 
 sim: node_modules/.package-lock.json ## Deterministic simulation swarm: make sim SEEDS=1000 WORKLOAD=lin-kv|txn-list-append|txn-rw-register|all
 	$(TS_NODE) src/sim/main.ts --seeds $(SEEDS) --workload $(WORKLOAD)
