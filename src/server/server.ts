@@ -178,10 +178,13 @@ export class RaftServer {
       return;
     }
     this.storage = storage;
-    storage.recover().then(
-      (recovered) => this.startRaft(info, recovered),
-      (e: unknown) => this.fail(`storage recovery failed: ${(e as Error).message}`),
-    );
+    // startRaft can throw too (the core refuses an inconsistent recovered state):
+    // either way the node must say so and stay unavailable, never die silently
+    // in an unhandled rejection.
+    storage
+      .recover()
+      .then((recovered) => this.startRaft(info, recovered))
+      .catch((e: unknown) => this.fail(`recovery failed: ${(e as Error).message}`));
   }
 
   private startRaft(info: InitInfo, recovered: Recovered): void {

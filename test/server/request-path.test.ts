@@ -4,6 +4,10 @@
  */
 import { strict as assert } from 'assert';
 import { ErrorCode } from '../../src/protocol/errors';
+import { DEFAULT_OPTIONS } from '../../src/server/options';
+import { RaftServer } from '../../src/server/server';
+import { createNodeWorkloads } from '../../workloads/node-registry';
+import { ManualEnv } from '../support/fake-env';
 import { MiniCluster } from '../support/mini-cluster';
 
 async function elected(cluster: MiniCluster): Promise<string> {
@@ -99,5 +103,31 @@ describe('server: request path', function () {
     const r = cluster.request(follower, { type: 'read', key: 99 });
     assert.equal((await answer(cluster, r)).code, ErrorCode.KeyDoesNotExist);
     assert.equal(cluster.servers.get(follower)!.stats.readRounds, before + 1);
+  });
+});
+
+describe('server: start-up failures', () => {
+  it('answers 11 and logs FATAL when the recovered state is refused, instead of dying silently', async () => {
+    const env = new ManualEnv();
+    // A log entry of term 3 under a hard state of term 1: the core refuses to start from it.
+    const inconsistent = {
+      recover: async () => ({
+        hardState: { term: 1, vote: null, commit: 0 },
+        snapshot: null,
+        entries: [{ index: 1, term: 3, kind: 'noop' as const, data: '' }],
+      }),
+      save: async () => undefined,
+      saveSnapshot: async () => undefined,
+      close: async () => undefined,
+    };
+    const server = new RaftServer({ env, options: DEFAULT_OPTIONS, workloads: createNodeWorkloads(), openStorage: () => inconsistent, incarnation: 'x' });
+    server.handleLine(JSON.stringify({ src: 'c0', dest: 'n1', body: { type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n1'] } }));
+    server.handleLine(JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'write', msg_id: 2, key: 1, value: 1 } }));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    env.drain();
+    const reply = env.sent.find((m) => m.body.in_reply_to === 2);
+    assert.equal(reply?.body.code, ErrorCode.TemporarilyUnavailable);
+    assert.ok(env.logs.some((l) => l.startsWith('FATAL: recovery failed')), env.logs.join('\n'));
+    server.stop();
   });
 });
