@@ -58,7 +58,7 @@ typecheck: node_modules/.package-lock.json ## Type-check everything with tsc --n
 	node_modules/.bin/tsc --noEmit -p .
 
 unit: build ## Run the mocha suites only (no type check)
-	node_modules/.bin/mocha 'test/**/*.test.ts'
+	node_modules/.bin/mocha 'test/**/*.test.ts' 'bench/test/**/*.test.ts'
 
 test: build typecheck unit sim-ci ## Type-check, build, and run every test suite and the CI simulation swarm (what CI runs)
 
