@@ -4,9 +4,9 @@
  * for timers; the real entry point passes `RealScheduler`, tests and the
  * deterministic simulator pass `VirtualScheduler`.
  */
-export interface TimerHandle {
-  cancel(): void;
-}
+import type { TimerHandle } from '../protocol/env';
+
+export type { TimerHandle };
 
 export interface Scheduler {
   /** Milliseconds since the scheduler's origin (the test's start), fractional. */
