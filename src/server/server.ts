@@ -27,7 +27,7 @@ import { decodeLogCommand, encodeLogCommand } from './log-command';
 import type { ServerOptions } from './options';
 import { SessionTable } from './sessions';
 import { ServerStats } from './stats';
-import type { RaftStorage } from './storage-port';
+import type { RaftStorage } from '../storage';
 import { PeerOutbox } from './peer-outbox';
 import { decodePeerBody, PEER_BODY } from './wire';
 import type { NodeWorkload, ReplicatedWorkload, StateMachine } from './workload';

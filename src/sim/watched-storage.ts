@@ -4,7 +4,7 @@
  * server asked to make durable (hard state, entry ranges, snapshots) and what
  * recovery handed back, so a trace shows each node's durable-state changes.
  */
-import type { RaftStorage } from '../server/storage-port';
+import type { RaftStorage } from '../storage';
 import type { Entry, HardState } from '../raft';
 import type { CommitChecker } from './commit-checker';
 import type { Trace } from './trace';
