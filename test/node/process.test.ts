@@ -2,6 +2,7 @@
  * The built bundle as Maelstrom runs it: a real process, real pipes.
  */
 import { strict as assert } from 'assert';
+import * as path from 'path';
 import execa from 'execa';
 import { ErrorCode } from '../../src/protocol/errors';
 import { assertAllJsonEnvelopes, NODE_BUNDLE, NodeProcess } from '../support/node-process';
@@ -60,6 +61,13 @@ describe('node process (dist/raft-node.js)', function () {
     assert.equal((await node.reply('c1', 4)).body.code, ErrorCode.KeyDoesNotExist);
     assert.equal(await node.end(), 0);
     assertAllJsonEnvelopes(node.lines);
+  });
+
+  it('runs through bin/raft-node as well as the bundle', async () => {
+    const wrapper = path.resolve(__dirname, '../../bin/raft-node');
+    const line = JSON.stringify(init('n1', ['n1']));
+    const run = await execa(wrapper, [], { input: `${line}\n` });
+    assert.deepEqual(JSON.parse(run.stdout).body, { type: 'init_ok', in_reply_to: 1 });
   });
 
   it('prints --help and rejects unknown flags with a clear message', async () => {
