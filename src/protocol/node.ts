@@ -13,6 +13,7 @@
  */
 import { ErrorCode } from './errors';
 import type { NodeEnv, TimerHandle } from './env';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json';
 import { isObject, parseLine, type Body, type Envelope } from './message';
 
 export type Handler = (request: Envelope) => void;
@@ -128,6 +129,12 @@ export class MaelstromNode {
     if (!this.info) {
       if (this.preInit.length < MAX_PRE_INIT_BUFFER) this.preInit.push(message);
       else if (this.droppedPreInit++ === 0) this.env.log('pre-init buffer full: dropping messages until init');
+      return;
+    }
+    // Peers run our own code; anyone else's message is bounded before a handler
+    // walks it (see MAX_JSON_DEPTH for why a deep value must never get further).
+    if (!this.info.nodeIds.includes(message.src) && nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+      this.replyError(message, ErrorCode.MalformedRequest, `message nested deeper than ${MAX_JSON_DEPTH} levels`);
       return;
     }
     const handler = this.handlers.get(body.type);

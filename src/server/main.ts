@@ -35,7 +35,9 @@ function main(argv: string[]): void {
     env,
     options: opts,
     workloads: createNodeWorkloads(),
-    incarnation: randomBytes(4).toString('hex'),
+    // 64 random bits: a restarted node whose incarnation equalled an earlier one's
+    // would be handed that incarnation's stored results for its own new requests.
+    incarnation: randomBytes(8).toString('hex'),
     openStorage: (nodeId) => {
       label = nodeId;
       return opts.dataDir ? openFileStorage(path.join(opts.dataDir, nodeId)) : openMemoryStorage();

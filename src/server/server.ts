@@ -114,6 +114,8 @@ export class RaftServer {
   private applied = 0;
   private appliedTerm = 0;
   private lastSnapshotIndex = 0;
+  private tickOrigin = 0;
+  private ticksDone = 0;
   private snapshotBarrier: Promise<void> | null = null;
   /** Resolves once every storage write issued so far is durable. */
   private writeTail: Promise<void> = Promise.resolve();
@@ -212,14 +214,9 @@ export class RaftServer {
         `${recovered.hardState.commit}, ${recovered.entries.length} log entries, snapshot at ${recovered.snapshot?.meta.index ?? 0}` +
         (o.dataDir ? ` (data dir ${o.dataDir})` : ' (in memory)'),
     );
-    // Ticks are counted from the monotonic clock, not from timer callbacks: after
-    // a stall (GC, SIGSTOP, a busy turn) the replica catches up on every tick it
-    // missed, so a leader never believes its lease is younger than it is.
-    const tickOrigin = this.env.now();
-    let ticksDone = 0;
+    this.tickOrigin = this.env.now();
     this.every(o.tickMs, () => {
-      const due = Math.floor((this.env.now() - tickOrigin) / o.tickMs);
-      for (; ticksDone < due; ticksDone++) this.raft?.tick();
+      this.catchUpTicks();
       this.scheduleReady();
     });
     this.every(Math.max(10, Math.floor(o.forwardRetryMs / 2)), () => this.sweep());
@@ -230,9 +227,42 @@ export class RaftServer {
     this.scheduleReady();
   }
 
+  /**
+   * Ticks are counted from the monotonic clock, not from timer callbacks, and
+   * are caught up before the core sees any input (a peer message, a read
+   * round): after a stall (GC, SIGSTOP, a long turn) Node runs buffered input
+   * before overdue timers, and a leader judging its lease on an under-counted
+   * clock would serve a read after a newer leader acknowledged a write.
+   */
+  private catchUpTicks(): void {
+    const raft = this.raft;
+    if (!raft) return;
+    const due = Math.floor((this.env.now() - this.tickOrigin) / this.options.tickMs);
+    for (; this.ticksDone < due; this.ticksDone++) raft.tick();
+  }
+
+  /**
+   * The node cannot go on (storage will not open, recover or write). It stops
+   * taking part in Raft but keeps answering: what it had sent on may still
+   * commit elsewhere (indefinite 0), everything else certainly did not happen
+   * (definite 11), and so does every later request.
+   */
   private fail(reason: string): void {
+    if (this.failed) return;
     this.failed = reason;
     this.env.log(`FATAL: ${reason}; answering every request with 11 temporarily-unavailable`);
+    this.stop();
+    for (const [seq, write] of this.pendingWrites) {
+      this.pendingWrites.delete(seq);
+      if (write.sentTo === null) this.node.replyError(write.request, ErrorCode.TemporarilyUnavailable, `node unavailable: ${reason}`);
+      else this.node.replyError(write.request, ErrorCode.Timeout, `node failed (${reason}); the write may still take effect`);
+    }
+    const reads = [...this.waitingReads, ...[...this.readBatches.values()].flatMap((b) => b.reads)];
+    this.waitingReads = [];
+    this.readBatches.clear();
+    for (const read of reads) this.node.replyError(read.request, ErrorCode.TemporarilyUnavailable, `node unavailable: ${reason}`);
+    this.toRoute = [];
+    this.proposalQueue = [];
     for (const run of this.startupQueue) run();
     this.startupQueue = [];
   }
@@ -309,6 +339,7 @@ export class RaftServer {
     this.flushScheduled = false;
     const raft = this.raft;
     if (!raft || this.stopped) return;
+    this.catchUpTicks();
     const leader = this.soft.leader;
     const me = this.node.nodeId;
     const forwards = new Map<string, string[]>();
@@ -392,7 +423,11 @@ export class RaftServer {
 
   private startReadRound(): void {
     const raft = this.raft!;
-    const context = `${this.node.nodeId}.${this.nextReadBatch++}`;
+    // Unique per process incarnation: the core matches a read-index answer by
+    // context alone, and an answer to a previous incarnation's round (delayed in
+    // the network across our restart) carries an index from before writes we may
+    // have missed since.
+    const context = `${this.origin}.${this.nextReadBatch++}`;
     const result = raft.readIndex(context);
     if (!result.ok) return; // no leader yet: reads keep waiting (sweep() enforces the wait)
     this.readBatches.set(context, { reads: this.waitingReads, index: null });
@@ -415,13 +450,20 @@ export class RaftServer {
   // Raft plumbing.
 
   private onPeerMessage(message: Envelope): void {
+    // Only a peer may touch the log or the term: a forged forward would put a
+    // command into the log that no client parse ever checked.
+    if (message.src === this.node.nodeId || !this.node.nodeIds.includes(message.src)) {
+      this.env.log(`dropping a "${PEER_BODY}" message from ${message.src}: not a peer`);
+      return;
+    }
     const decoded = decodePeerBody(message.body);
     if (!decoded.ok) {
       this.env.log(`dropping peer message from ${message.src}: ${decoded.reason}`);
       return;
     }
     const raft = this.raft;
-    if (!raft) return;
+    if (!raft || this.stopped) return;
+    this.catchUpTicks();
     const { raft: messages, forwards, reforwards } = decoded.payload;
     for (const m of messages) raft.step(m);
     if (forwards.length > 0) this.handleForwarded(message.src, forwards, false);
@@ -523,11 +565,8 @@ export class RaftServer {
         if (last) this.raft?.persisted(last.index, last.term);
         this.scheduleReady();
       },
-      (e: unknown) => {
-        // Acknowledging without durability would break the contract; stop instead.
-        this.env.log(`FATAL: write to storage failed: ${(e as Error).message}; stopping replication`);
-        this.stop();
-      },
+      // Acknowledging without durability would break the contract; stop instead.
+      (e: unknown) => this.fail(`write to storage failed: ${(e as Error).message}`),
     );
   }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { errorInfo, isDefinite } from '../../src/protocol/errors';
-import { canonicalKey, jsonEqual } from '../../src/protocol/json';
+import { canonicalKey, isJson, jsonEqual, MAX_JSON_DEPTH, nestsDeeperThan } from '../../src/protocol/json';
 import { encodeEnvelope, parseLine } from '../../src/protocol/message';
 
 describe('protocol: message parsing', () => {
@@ -53,5 +53,36 @@ describe('protocol: JSON equality', () => {
     assert.ok(jsonEqual([1, { x: null }], [1, { x: null }]));
     assert.ok(!jsonEqual([1], ['1']));
     assert.ok(!jsonEqual(null, 0));
+  });
+
+  it('keeps an own "__proto__" key apart from the empty object', () => {
+    const proto = JSON.parse('{"__proto__":1}') as unknown;
+    assert.notEqual(canonicalKey(proto), canonicalKey({}));
+    assert.equal(canonicalKey(proto), '{"__proto__":1}');
+    assert.ok(!jsonEqual(proto, {}) && !jsonEqual({}, proto) && !jsonEqual(proto, { a: 1 }) && !jsonEqual({ a: 1 }, proto));
+    assert.ok(jsonEqual(proto, JSON.parse('{"__proto__":1}')));
+  });
+
+  it('writes canonical keys exactly as JSON.stringify of a key-sorted copy', () => {
+    const samples: unknown[] = [0, -0, 1.5, 'x"\\\n', null, true, [], {}, [1, [2, { b: 1, a: [null] }]], { z: { y: 1, x: 2 }, 'é': 'ü' }];
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]))
+        : v;
+    for (const v of samples) assert.equal(canonicalKey(v), JSON.stringify(sorted(v)), JSON.stringify(v));
+  });
+
+  it('bounds nesting depth without recursing past the bound', () => {
+    const nested = (depth: number): unknown => {
+      let v: unknown = 0;
+      for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v] : { k: v };
+      return v;
+    };
+    assert.ok(!nestsDeeperThan(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH));
+    assert.ok(nestsDeeperThan(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH));
+    assert.ok(isJson(nested(MAX_JSON_DEPTH)));
+    // Deep enough to overflow the stack of an unbounded recursive walk.
+    assert.ok(nestsDeeperThan(nested(200_000), MAX_JSON_DEPTH));
+    assert.ok(!isJson(nested(200_000)));
   });
 });

@@ -55,6 +55,26 @@ describe('protocol: MaelstromNode', () => {
     assert.deepEqual(env.take()[0].body, { type: 'echo_ok', echo: 'still here', in_reply_to: 6 });
   });
 
+  it('refuses a client message nested too deep before any handler walks it, but trusts peers', () => {
+    const { env, node } = setup();
+    const seen: string[] = [];
+    node.on('put', (m) => seen.push(m.src));
+    node.handleLine(init());
+    env.take();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    node.handleMessage({ src: 'c1', dest: 'n1', body: { type: 'put', msg_id: 3, value: deep as number } });
+    const [reply] = env.take();
+    assert.equal(reply.body.code, ErrorCode.MalformedRequest);
+    assert.match(String(reply.body.text), /nested deeper than/);
+    let peerValue: unknown = 1;
+    for (let i = 0; i < 100; i++) peerValue = [peerValue];
+    // Peers run our own code and carry the hot path: their messages are not walked.
+    node.handleMessage({ src: 'n2', dest: 'n1', body: { type: 'put', value: peerValue as number } });
+    node.handleMessage({ src: 'c1', dest: 'n1', body: { type: 'put', msg_id: 4, value: [[1]] } });
+    assert.deepEqual(seen, ['n2', 'c1']);
+  });
+
   it('answers unknown types with 10 and handler RequestErrors with their code', () => {
     const { env, node } = setup();
     node.on('num', (m) => node.reply(m, { type: 'num_ok', n: requireInteger(m.body, 'n') }));
