@@ -43,7 +43,8 @@ export class SimNode {
   /** Bumped on every crash: callbacks of an earlier life are ignored. */
   private life = 0;
   private paused = false;
-  private held: Array<() => void> = [];
+  /** What queued up while paused; `input` marks stdin lines (see resume()). */
+  private held: Array<{ fn: () => void; input: boolean }> = [];
   /** Extra disk latency while the disk-slow fault is active. */
   diskSlowdown = 1;
   crashes = 0;
@@ -129,10 +130,14 @@ export class SimNode {
   deliver(line: string): void {
     if (!this.server) return;
     const life = this.life;
-    this.run(life, () => {
-      if (this.d.trace.enabled) this.d.trace.record('recv', this.id, line);
-      this.server?.handleLine(line);
-    });
+    this.run(
+      life,
+      () => {
+        if (this.d.trace.enabled) this.d.trace.record('recv', this.id, line);
+        this.server?.handleLine(line);
+      },
+      true,
+    );
   }
 
   /**
@@ -159,21 +164,39 @@ export class SimNode {
     this.d.trace.record('pause', this.id, '');
   }
 
+  /**
+   * Everything that queued up runs now. Half the time in arrival order (a
+   * process resumed from SIGSTOP while idle runs its overdue timers first);
+   * otherwise stdin first, then timers and IO completions: what Node does
+   * after one long synchronous turn (GC, a slow handler), where the poll phase
+   * reads input before the next loop iteration's timers. A node must be
+   * correct in both orders (its clock-driven state, such as a lease, is then
+   * behind when the input arrives).
+   */
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
     const held = this.held;
     this.held = [];
-    this.d.trace.record('resume', this.id, `${held.length} held events`);
+    const inputFirst = this.d.rng.float() < 0.5;
+    this.d.trace.record('resume', this.id, `${held.length} held events${inputFirst ? ', input first' : ''}`);
     const life = this.life;
-    // Everything that queued up runs now, in arrival order, as a stopped process catches up.
-    for (const fn of held) this.d.scheduler.after(0, () => this.run(life, fn));
+    const scheduler = this.d.scheduler;
+    if (!inputFirst) {
+      for (const h of held) scheduler.after(0, () => this.run(life, h.fn, h.input));
+      return;
+    }
+    for (const h of held) if (h.input) scheduler.after(0, () => this.run(life, h.fn, true));
+    // What the inputs defer (setImmediate) runs in this loop iteration, the
+    // overdue timers only in the next: two hops put them behind that work.
+    const rest = held.filter((h) => !h.input);
+    scheduler.after(0, () => scheduler.after(0, () => rest.forEach((h) => this.run(life, h.fn))));
   }
 
-  private run(life: number, fn: () => void): void {
+  private run(life: number, fn: () => void, input = false): void {
     if (life !== this.life) return;
     if (this.paused) {
-      this.held.push(fn);
+      this.held.push({ fn, input });
       return;
     }
     try {
