@@ -4,7 +4,8 @@
  * scheduler. The process can be crashed at any instant (timers and pending
  * disk completions of that life never run again, the disk loses what was not
  * synced), restarted with the same disk, and paused (nothing of the process
- * runs, inputs and timers queue up and run in order on resume, like SIGSTOP).
+ * runs; inputs and timers queue up and run on resume, in one of the two
+ * orders a real Node process can show, see resume()).
  */
 import type { NodeEnv, TimerHandle } from '../protocol/env';
 import type { Envelope } from '../protocol/message';
