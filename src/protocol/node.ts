@@ -69,6 +69,11 @@ export class MaelstromNode {
     return this.info.nodeIds;
   }
 
+  /** Another member of this cluster: it runs our code, unlike clients and Maelstrom's services. */
+  isPeer(id: string): boolean {
+    return this.info !== null && id !== this.info.nodeId && this.info.nodeIds.includes(id);
+  }
+
   get initialised(): boolean {
     return this.info !== null;
   }
@@ -133,7 +138,7 @@ export class MaelstromNode {
     }
     // Peers run our own code; anyone else's message is bounded before a handler
     // walks it (see MAX_JSON_DEPTH for why a deep value must never get further).
-    if (!this.info.nodeIds.includes(message.src) && nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    if (!this.isPeer(message.src) && nestsDeeperThan(body, MAX_JSON_DEPTH)) {
       this.replyError(message, ErrorCode.MalformedRequest, `message nested deeper than ${MAX_JSON_DEPTH} levels`);
       return;
     }

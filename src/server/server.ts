@@ -452,7 +452,7 @@ export class RaftServer {
   private onPeerMessage(message: Envelope): void {
     // Only a peer may touch the log or the term: a forged forward would put a
     // command into the log that no client parse ever checked.
-    if (message.src === this.node.nodeId || !this.node.nodeIds.includes(message.src)) {
+    if (!this.node.isPeer(message.src)) {
       this.env.log(`dropping a "${PEER_BODY}" message from ${message.src}: not a peer`);
       return;
     }
