@@ -13,11 +13,6 @@ import { createNodeWorkloads } from '../../workloads/node-registry';
 import { ManualEnv } from '../support/fake-env';
 import { MiniCluster, raftMessageTypes } from '../support/mini-cluster';
 
-async function elected(cluster: MiniCluster): Promise<string> {
-  assert.ok(await cluster.runUntil(() => cluster.leader() !== null, 3000), 'a leader is elected');
-  return cluster.leader()!;
-}
-
 /** A peer envelope with its AppendEntries removed (heartbeats and read rounds still pass). */
 function withoutAppends(m: Envelope): Envelope {
   const ms = (m.body.ms as Array<{ type: string }> | undefined) ?? [];
@@ -36,7 +31,7 @@ describe('server: adversarial schedules and inputs', function () {
 
   it('a read-index answer to a previous incarnation\'s round does not answer the restarted node\'s read', async () => {
     const c = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(c);
+    const leader = await c.electedLeader();
     const f = c.ids.find((id) => id !== leader)!;
     assert.equal((await c.answer(c.request(leader, { type: 'write', key: 'k', value: 1 })))?.type, 'write_ok');
     await c.run(200);
@@ -67,7 +62,7 @@ describe('server: adversarial schedules and inputs', function () {
 
   it('a stalled, partitioned lease holder catches up its clock before serving buffered reads', async () => {
     const c = new MiniCluster(['n1', 'n2', 'n3'], { readMode: 'lease' });
-    const old = await elected(c);
+    const old = await c.electedLeader();
     const others = c.ids.filter((id) => id !== old);
     assert.equal((await c.answer(c.request(old, { type: 'write', key: 'k', value: 1 })))?.type, 'write_ok');
     await c.run(100);
@@ -91,7 +86,7 @@ describe('server: adversarial schedules and inputs', function () {
 
   it('answers 12 to a key nested too deep, and the cluster keeps serving', async () => {
     const c = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(c);
+    const leader = await c.electedLeader();
     // 3000 levels passed the old validation and overflowed the stack on apply, on every replica.
     for (const depth of [3000, 20_000]) {
       const bad = c.request(leader, { type: 'write', key: nestedArray(depth) as number, value: 1 });
@@ -112,7 +107,7 @@ describe('server: adversarial schedules and inputs', function () {
 
   it('ignores Raft traffic and forwards from anyone but a peer', async () => {
     const c = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(c);
+    const leader = await c.electedLeader();
     const forged = JSON.stringify({ o: 'x', s: 1, l: 0, w: 'txn', c: 5 });
     c.inject(leader, 'c9', { type: 'raft', fwd: [forged], ms: [{ type: 'heartbeat', from: 'c9', to: leader, term: 1000 }] });
     await c.run(300);
@@ -124,7 +119,7 @@ describe('server: adversarial schedules and inputs', function () {
 
   it('a key with an own "__proto__" property is a key of its own', async () => {
     const c = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(c);
+    const leader = await c.electedLeader();
     const w = c.request(leader, { type: 'write', key: JSON.parse('{"__proto__":1}') as number, value: 5 });
     assert.equal((await c.answer(w))?.type, 'write_ok');
     assert.equal((await c.answer(c.request(leader, { type: 'read', key: {} as number })))?.code, ErrorCode.KeyDoesNotExist);

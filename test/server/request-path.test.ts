@@ -10,14 +10,10 @@ import { createNodeWorkloads } from '../../workloads/node-registry';
 import { ManualEnv } from '../support/fake-env';
 import { MiniCluster } from '../support/mini-cluster';
 
-async function elected(cluster: MiniCluster): Promise<string> {
-  assert.ok(await cluster.runUntil(() => cluster.leader() !== null, 3000), 'a leader is elected');
-  return cluster.leader()!;
-}
-
 async function answer(cluster: MiniCluster, msgId: number, maxMs = 2000) {
-  assert.ok(await cluster.runUntil(() => cluster.replyTo(msgId) !== undefined, maxMs), `request ${msgId} is answered`);
-  return cluster.replyTo(msgId)!;
+  const reply = await cluster.answer(msgId, maxMs);
+  assert.ok(reply !== undefined, `request ${msgId} is answered`);
+  return reply;
 }
 
 describe('server: request path', function () {
@@ -25,7 +21,7 @@ describe('server: request path', function () {
 
   it('forwards a follower\'s write to the leader and serves reads at any replica', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     const [f1, f2] = cluster.ids.filter((id) => id !== leader);
     const w = cluster.request(f1, { type: 'write', key: 1, value: 10 });
     assert.deepEqual(await answer(cluster, w), { type: 'write_ok', in_reply_to: w });
@@ -39,7 +35,7 @@ describe('server: request path', function () {
 
   it('batches a burst of writes into few proposals', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     const before = cluster.servers.get(leader)!.stats.proposals;
     const ids = Array.from({ length: 50 }, (_, i) => cluster.request(leader, { type: 'write', key: i, value: i }));
     for (const id of ids) assert.equal((await answer(cluster, id)).type, 'write_ok');
@@ -49,7 +45,7 @@ describe('server: request path', function () {
 
   it('answers 11 on an isolated minority node, and that write never takes effect', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     const lonely = cluster.ids.find((id) => id !== leader)!;
     const w0 = cluster.request(leader, { type: 'write', key: 7, value: 1 });
     await answer(cluster, w0);
@@ -69,13 +65,13 @@ describe('server: request path', function () {
 
   it('gives a deposed leader\'s pending write an indefinite error, never a definite one', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     cluster.partition([leader]);
     const w = cluster.request(leader, { type: 'write', key: 3, value: 3 });
     const reply = await answer(cluster, w, 2000);
     assert.equal(reply.code, ErrorCode.Timeout, `proposed writes may still commit: ${JSON.stringify(reply)}`);
     cluster.heal();
-    const newLeader = await elected(cluster);
+    const newLeader = await cluster.electedLeader();
     const r = cluster.request(newLeader, { type: 'read', key: 3 });
     const read = await answer(cluster, r);
     assert.equal(read.code, ErrorCode.KeyDoesNotExist, 'the old leader\'s uncommitted entry was discarded');
@@ -83,7 +79,7 @@ describe('server: request path', function () {
 
   it('applies a duplicated forward exactly once', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     const follower = cluster.ids.find((id) => id !== leader)!;
     cluster.duplicateForwards = true;
     const a = cluster.request(follower, { type: 'txn', txn: [['append', 1, 'x']] });
@@ -97,7 +93,7 @@ describe('server: request path', function () {
 
   it('serves reads from a follower only after a ReadIndex round', async () => {
     const cluster = new MiniCluster(['n1', 'n2', 'n3']);
-    const leader = await elected(cluster);
+    const leader = await cluster.electedLeader();
     const follower = cluster.ids.find((id) => id !== leader)!;
     const before = cluster.servers.get(follower)!.stats.readRounds;
     const r = cluster.request(follower, { type: 'read', key: 99 });

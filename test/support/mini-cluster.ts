@@ -214,6 +214,12 @@ export class MiniCluster {
     return this.replyTo(msgId, client);
   }
 
+  /** Runs until some node leads and returns it; throws if none does within `maxMs`. */
+  async electedLeader(maxMs = 3000): Promise<string> {
+    if (!(await this.runUntil(() => this.leader() !== null, maxMs))) throw new Error(`no leader elected within ${maxMs} ms`);
+    return this.leader()!;
+  }
+
   leader(): string | null {
     for (const [id, s] of this.servers) if (s.raftStatus?.role === 'leader') return id;
     return null;
