@@ -12,6 +12,7 @@ import { checkRwRegister } from './rw-register';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readHistoryFile } from './history-io';
+import { locateTestdata, TESTDATA_ENV } from '../common/testdata';
 
 const seed = Number(process.env.SEED ?? 1);
 
@@ -46,9 +47,12 @@ const [rw] = time(() => generateTxns({ txns: 10_000, processes: 10, keys: 10, ma
 const [rwResult, rwMs] = time(() => checkRwRegister(rw, { consistencyModels: ['strict-serializable'] }));
 console.log(`txn-rw-register: 10000 txns, valid=${String(rwResult.valid)}: check ${rwMs.toFixed(0)} ms (no target)`);
 
-// Real Jepsen histories, if the shared test data is beside the repository.
-const etcdDir = path.resolve(__dirname, '../../../shared/testdata/etcd-jepsen');
-if (fs.existsSync(etcdDir)) {
+// Real Jepsen histories, if the third-party test data is present (src/common/testdata.ts).
+const testdata = locateTestdata().dir;
+const etcdDir = testdata === null ? null : path.join(testdata, 'etcd-jepsen');
+if (etcdDir === null || !fs.existsSync(etcdDir)) {
+  console.log(`etcd-jepsen: skipped (no third-party test data; set ${TESTDATA_ENV}=DIR)`);
+} else {
   const files = fs.readdirSync(etcdDir).filter((f) => f.endsWith('.jsonl'));
   const histories = files.map((f) => readHistoryFile(path.join(etcdDir, f)));
   let slowest = 0;
