@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCheckCommand } from '../checker/check-command';
+import { runHuntCommand } from './hunt/command';
 import { BENCH_WORKLOADS, MAELSTROM_ONLY_WORKLOADS } from '../../workloads/bench-registry';
 import { parseTestArgs, TestConfig, usage, UsageError } from './cli';
 import { LatencyStartupError } from './latency';
@@ -33,8 +34,9 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? EXIT_BAD_ARGS : 0;
   }
   if (command === 'check') return runCheckCommand(rest, out);
+  if (command === 'hunt') return runHuntCommand(rest, { out, err, write: (t) => process.stdout.write(t), isTTY: process.stdout.isTTY === true });
   if (command !== 'test') {
-    err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test" or "check" (see --help)`);
+    err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test", "check" or "hunt" (see --help)`);
     return EXIT_BAD_ARGS;
   }
   let config: TestConfig;
