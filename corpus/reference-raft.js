@@ -380,7 +380,9 @@ function handle(msg) {
   if (b.msg_id !== undefined) reply(msg, { type: 'error', code: 10, text: `unsupported ${b.type}` });
 }
 
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === '') return;
-  handle(JSON.parse(line));
-});
+readline
+  .createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line.trim() !== '') handle(JSON.parse(line));
+  })
+  .on('close', () => process.exit(0));
