@@ -1,5 +1,6 @@
-import { LATENCY_DISTS, LatencyDist } from './latency';
-import { EXTENSION_FAULTS, NEMESIS_FAULTS, NemesisFault } from './nemesis';
+import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS } from './final-reads';
+import { HEAVY_TAIL_CAP, LATENCY_DISTS, LatencyDist, LOGNORMAL_SIGMA, PARETO_SHAPE } from './latency';
+import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN } from './nemesis';
 
 /** Everything `maelstrom-local test` was asked to do, validated. */
 export interface TestConfig {
@@ -25,6 +26,8 @@ export interface TestConfig {
   seed: number;
   store: string;
   finalHealS: number | null;
+  /** Extension --final-reads: heal, recover, then read every key through every node. */
+  finalReads: boolean;
 }
 
 export class UsageError extends Error {}
@@ -46,9 +49,9 @@ export const OPTIONS: OptionSpec[] = [
   { names: ['--rate'], arg: 'HZ', help: 'operations per second across the whole test (default 5; 0 = none)' },
   { names: ['--concurrency'], arg: 'N|kn', help: 'number of workers, an integer or k times the node count like 2n (default 1n)' },
   { names: ['--latency'], arg: 'MS', help: 'mean node<->node / node<->service latency, integer ms (default 0)' },
-  { names: ['--latency-dist'], arg: 'DIST', help: 'constant (default), uniform, exponential' },
-  { names: ['--nemesis'], arg: 'FAULTS', help: 'comma-separated: partition (Maelstrom); kill, pause, loss, duplicate (ours)' },
-  { names: ['--nemesis-interval'], arg: 'SECONDS', help: 'mean seconds between nemesis operations (default 10)' },
+  { names: ['--latency-dist'], arg: 'DIST', help: 'constant (default), uniform, exponential; ours: pareto, lognormal (see below)' },
+  { names: ['--nemesis'], arg: 'FAULTS', help: 'comma-separated: partition (Maelstrom); the extension faults listed below (ours)' },
+  { names: ['--nemesis-interval'], arg: 'SECONDS', help: 'mean seconds between nemesis operations (default 10; fractional, e.g. 0.1)' },
   { names: ['--availability'], arg: 'total|FRACTION', help: 'require this fraction of ok operations' },
   { names: ['--consistency-models'], arg: 'MODELS', help: 'txn workloads: models to check (default strict-serializable)' },
   { names: ['--key-count'], arg: 'N', help: 'txn workloads: active keys (default 10)' },
@@ -58,6 +61,7 @@ export const OPTIONS: OptionSpec[] = [
   { names: ['--seed'], arg: 'INT', help: 'seed for every random choice (default: random, printed at start)', ours: true },
   { names: ['--store'], arg: 'DIR', help: 'where results go (default ./store)', ours: true },
   { names: ['--final-heal'], arg: 'SECONDS', help: 'heal every fault this long before the time limit and let the cluster recover', ours: true },
+  { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
 
@@ -74,9 +78,29 @@ export function usage(): string {
   }
   lines.push(
     '',
-    'Extensions (not in real Maelstrom): --seed, --store, --final-heal, and the nemesis faults',
-    `${EXTENSION_FAULTS.join(', ')} (kill = SIGKILL then restart with the same arguments; pause = SIGSTOP/SIGCONT;`,
-    'loss/duplicate = node<->node messages lost/duplicated with probability 0.2 while active).',
+    'Extensions (not in real Maelstrom): --seed, --store, --final-heal, --final-reads, the latency distributions',
+    'pareto and lognormal, and every nemesis fault but partition. Nemesis faults (combine with commas; each',
+    'nemesis step picks one of them at random and advances it: start, stop, start, ...):',
+    '  partition         Maelstrom\'s: one, minority-third, majority or majorities-ring (uniformly)',
+    '  partition-leader  cut the likely leader (top sender of delivered node->node messages in the last 1 s)',
+    '                    off from the rest; with N >= 5, half the time together with one follower',
+    '  partition-shift   a majority/minority cut; each later step REPLACES it with one whose majority differs',
+    `                    (${SHIFT_MIN}-${SHIFT_MAX} shifts, no healthy gap in between), then a step heals`,
+    '  kill              SIGKILL one random node; the stop step restarts it (same arguments, fresh init)',
+    '  kill-minority     SIGKILL floor((N-1)/2) (at least 1) random nodes at once; restart them all at the stop',
+    '  kill-majority     SIGKILL floor(N/2)+1 random nodes at once; restart them all at the stop',
+    '  kill-all          SIGKILL every node (power loss); restart them all at the stop',
+    '  kill-leader       SIGKILL the likely leader; restart it at the stop',
+    '  pause             SIGSTOP one random node; SIGCONT at the stop',
+    '  pause-leader      SIGSTOP the likely leader; SIGCONT at the stop',
+    `  loss              while active, node<->node messages are lost with probability ${LOSSY_PROBABILITY}`,
+    `  duplicate         while active, node<->node messages are delivered twice with probability ${LOSSY_PROBABILITY}`,
+    '  Kill faults need a node that persists its state (e.g. `-- --data-dir DIR` for dist/raft-node.js).',
+    `Latency: pareto = Pareto, shape ${PARETO_SHAPE}, capped at ${HEAVY_TAIL_CAP}x the mean and scaled so the capped mean is --latency;`,
+    `  lognormal = exp(N(mu, ${LOGNORMAL_SIGMA})) with mean --latency, capped the same way. Both in fractional ms.`,
+    `--final-reads: at the final heal (or the time limit) heal every fault, wait ${FINAL_READ_RECOVERY_MS / 1000} s, then read every key the`,
+    '  test touched through every node (lin-kv: one read per key; txn: one read-only txn of all keys), retrying',
+    `  until ok for up to ${FINAL_READ_BOUND_MS / 1000} s. The reads are normal ops in the history, so lost acknowledged writes show up.`,
     'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash / aborted run.',
   );
   return lines.join('\n');
@@ -215,6 +239,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
       seed,
       store: one('--store') ?? 'store',
       finalHealS: finalHeal !== undefined ? parseNumber('--final-heal', finalHeal, { min: 0 }) : null,
+      finalReads: values.has('--final-reads'),
     },
   };
 }

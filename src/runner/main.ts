@@ -99,7 +99,8 @@ async function runTest(config: TestConfig): Promise<number> {
   out(
     `maelstrom-local test -w ${config.workload} --bin ${config.bin} --node-count ${config.nodes.length} ` +
       `--concurrency ${config.concurrency} --rate ${config.rate} --time-limit ${config.timeLimitS} --latency ${config.latencyMs} ` +
-      `--latency-dist ${config.latencyDist}${config.nemesis.length ? ` --nemesis ${config.nemesis.join(',')} --nemesis-interval ${config.nemesisIntervalS}` : ''}`,
+      `--latency-dist ${config.latencyDist}${config.nemesis.length ? ` --nemesis ${config.nemesis.join(',')} --nemesis-interval ${config.nemesisIntervalS}` : ''}` +
+      `${config.finalHealS !== null ? ` --final-heal ${config.finalHealS}` : ''}${config.finalReads ? ' --final-reads' : ''}`,
   );
   out(`Seed: ${config.seed}  (replay with --seed ${config.seed})`);
 
@@ -126,6 +127,7 @@ async function runTest(config: TestConfig): Promise<number> {
       nemesis: config.nemesis,
       nemesisIntervalMs: config.nemesisIntervalS * 1000,
       finalHealMs: config.finalHealS !== null ? config.finalHealS * 1000 : null,
+      finalReads: config.finalReads,
       seed: config.seed,
       scheduler,
       host: (id) =>

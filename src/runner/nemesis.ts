@@ -1,26 +1,49 @@
-import { grudgeToJson, PARTITION_SPECS, partitionGrudge, PartitionSpec } from './partitions';
+import { completeGrudge, grudgeToJson, majority, PARTITION_SPECS, partitionGrudge, PartitionSpec } from './partitions';
+import { inferLeader, LEADER_WINDOW_MS, LeaderGuess } from './leader';
 import { Grudge } from './network';
 import { Rng } from './rng';
 import { Scheduler, TimerHandle } from './scheduler';
 
 /** Fault kinds. Only `partition` exists in real Maelstrom; the others are our extensions. */
-export const NEMESIS_FAULTS = ['partition', 'kill', 'pause', 'loss', 'duplicate'] as const;
+export const NEMESIS_FAULTS = [
+  'partition',
+  'partition-leader',
+  'partition-shift',
+  'kill',
+  'kill-minority',
+  'kill-majority',
+  'kill-all',
+  'kill-leader',
+  'pause',
+  'pause-leader',
+  'loss',
+  'duplicate',
+] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
-export const EXTENSION_FAULTS: readonly NemesisFault[] = ['kill', 'pause', 'loss', 'duplicate'];
+export const EXTENSION_FAULTS: readonly NemesisFault[] = NEMESIS_FAULTS.filter((f) => f !== 'partition');
+/** Faults that SIGKILL nodes: they only make sense for a node that persists its state (e.g. `-- --data-dir DIR`). */
+export const KILL_FAULTS: readonly NemesisFault[] = ['kill', 'kill-minority', 'kill-majority', 'kill-all', 'kill-leader'];
 
 /** Probability used by the loss/duplicate extensions while active. */
 export const LOSSY_PROBABILITY = 0.2;
 
 /** What the nemesis acts on: the network and (for the extensions) the node processes. */
 export interface FaultTarget {
-  partition(grudge: Grudge): void;
-  heal(): void;
+  /**
+   * Add `grudge` under `owner` (one per partition package, default "partition");
+   * the network drops the union of every owner's grudge.
+   */
+  partition(grudge: Grudge, owner?: string): void;
+  /** Remove `owner`'s grudge; with no owner, heal the whole network. */
+  heal(owner?: string): void;
   kill(node: string): void;
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
   setLoss(p: number): void;
   setDuplicate(p: number): void;
+  /** Delivered node->node messages per source node over the last `windowMs` (leader inference); none if absent. */
+  trafficCounts?(windowMs: number): ReadonlyMap<string, number>;
 }
 
 export interface NemesisEvent {
@@ -34,27 +57,34 @@ export interface NemesisEvent {
 /** One package: alternates start/stop of its fault, like Jepsen's (cycle [start stop]). */
 interface FaultPackage {
   readonly fault: NemesisFault;
+  /** Partition-type packages: healed at teardown like Maelstrom's partition (spec §4.3). */
+  readonly network: boolean;
   step(): NemesisEvent;
   /** Undo whatever is active (final heal); null if nothing was active. */
   heal(): NemesisEvent | null;
   describeActive(): string | null;
 }
 
+function guessLeader(nodes: readonly string[], rng: Rng, target: FaultTarget): LeaderGuess {
+  return inferLeader(target.trafficCounts?.(LEADER_WINDOW_MS) ?? new Map<string, number>(), nodes, rng);
+}
+
 function partitionPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
   let active: PartitionSpec | null = null;
   const stop = (): NemesisEvent => {
     active = null;
-    target.heal();
+    target.heal('partition');
     return { f: 'stop-partition', value: null, result: 'network-healed' };
   };
   return {
     fault: 'partition',
+    network: true,
     step() {
       if (active !== null) return stop();
       const spec = rng.pick(PARTITION_SPECS);
       const grudge = partitionGrudge(spec, nodes, rng);
       active = spec;
-      target.partition(grudge);
+      target.partition(grudge, 'partition');
       return { f: 'start-partition', value: spec, result: ['isolated', grudgeToJson(grudge)] };
     },
     heal: () => (active !== null ? stop() : null),
@@ -62,27 +92,166 @@ function partitionPackage(nodes: readonly string[], rng: Rng, target: FaultTarge
   };
 }
 
-/** kill / pause (extensions): one random node per start; stop brings it back. */
-function processPackage(kind: 'kill' | 'pause', nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
-  let victim: string | null = null;
+/**
+ * The minority side a `partition-leader` start cuts off (extension): the
+ * inferred leader alone, or (N >= 5, probability 1/2) the leader with one
+ * random follower. Either way the rest keep a majority and can elect.
+ */
+export function leaderMinority(leader: string, nodes: readonly string[], rng: Rng): string[] {
+  const followers = nodes.filter((n) => n !== leader);
+  if (nodes.length >= 5 && rng.float() < 0.5) return [leader, rng.pick(followers)].sort();
+  return [leader];
+}
+
+/** partition-leader (extension): cut the likely leader (and maybe one follower) off from the rest. */
+function partitionLeaderPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
+  let active: string | null = null;
   const stop = (): NemesisEvent => {
-    const v = victim as string;
-    victim = null;
-    if (kind === 'kill') target.restart(v);
-    else target.resume(v);
-    return { f: `stop-${kind}`, value: null, result: [kind === 'kill' ? 'restarted' : 'resumed', [v]] };
+    active = null;
+    target.heal('partition-leader');
+    return { f: 'stop-partition-leader', value: null, result: 'network-healed' };
   };
   return {
-    fault: kind,
+    fault: 'partition-leader',
+    network: true,
     step() {
-      if (victim !== null) return stop();
-      victim = rng.pick(nodes);
-      if (kind === 'kill') target.kill(victim);
-      else target.pause(victim);
-      return { f: `start-${kind}`, value: 'one', result: [kind === 'kill' ? 'killed' : 'paused', [victim]] };
+      if (active !== null) return stop();
+      const guess = guessLeader(nodes, rng, target);
+      const minority = leaderMinority(guess.leader, nodes, rng);
+      const inMinority = new Set(minority);
+      const grudge = completeGrudge([minority, nodes.filter((n) => !inMinority.has(n))]);
+      active = guess.leader;
+      target.partition(grudge, 'partition-leader');
+      return {
+        f: 'start-partition-leader',
+        value: { leader: guess.leader, sends: guess.sends, basis: guess.basis, minority },
+        result: ['isolated', grudgeToJson(grudge)],
+      };
     },
-    heal: () => (victim !== null ? stop() : null),
-    describeActive: () => (victim !== null ? `${kind} ${victim}` : null),
+    heal: () => (active !== null ? stop() : null),
+    describeActive: () => (active !== null ? `partition-leader ${active}` : null),
+  };
+}
+
+/**
+ * The next majority side of `partition-shift` (extension): a uniformly random
+ * set of majority(N) nodes different from `previous` (any set when there is
+ * none). For N < 3 the majority is everyone, so nothing is cut.
+ */
+export function shiftedMajority(nodes: readonly string[], previous: readonly string[] | null, rng: Rng): string[] {
+  const m = majority(nodes.length);
+  const key = (xs: readonly string[]): string => [...xs].sort().join(',');
+  const prev = previous !== null ? key(previous) : null;
+  for (let attempt = 0; ; attempt++) {
+    const pick = rng.shuffle(nodes).slice(0, m).sort();
+    // With N >= 3 there are at least 3 majorities, so this ends quickly; for N < 3 there is only one.
+    if (key(pick) !== prev || m >= nodes.length || attempt > 1000) return pick;
+  }
+}
+
+/** Shifts per active period of `partition-shift`: uniform in [SHIFT_MIN, SHIFT_MAX] after the start. */
+export const SHIFT_MIN = 2;
+export const SHIFT_MAX = 4;
+
+/**
+ * partition-shift (extension): a start isolates a random minority; each later
+ * step while active REPLACES the partition (no healthy gap) with one whose
+ * majority side differs from the previous one, SHIFT_MIN..SHIFT_MAX times;
+ * then a step heals. Every new partition is recorded as `start-partition-shift`.
+ */
+function partitionShiftPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
+  let current: string[] | null = null;
+  let shiftsLeft = 0;
+  const stop = (): NemesisEvent => {
+    current = null;
+    target.heal('partition-shift');
+    return { f: 'stop-partition-shift', value: null, result: 'network-healed' };
+  };
+  return {
+    fault: 'partition-shift',
+    network: true,
+    step() {
+      if (current !== null && shiftsLeft === 0) return stop();
+      const previous = current;
+      if (previous === null) shiftsLeft = rng.intBetween(SHIFT_MIN, SHIFT_MAX);
+      else shiftsLeft--;
+      const maj = shiftedMajority(nodes, previous, rng);
+      const inMaj = new Set(maj);
+      const minority = nodes.filter((n) => !inMaj.has(n)).sort();
+      const grudge = completeGrudge([minority, maj]);
+      current = maj;
+      // Replace, not add: heal this package's old grudge and apply the new one in the same instant.
+      target.heal('partition-shift');
+      target.partition(grudge, 'partition-shift');
+      return {
+        f: 'start-partition-shift',
+        value: { majority: maj, minority, 'previous-majority': previous },
+        result: ['isolated', grudgeToJson(grudge)],
+      };
+    },
+    heal: () => (current !== null ? stop() : null),
+    describeActive: () => (current !== null ? `partition-shift majority ${current.join(',')}` : null),
+  };
+}
+
+/** How many nodes a multi-node kill takes down at once, for N nodes. */
+export function killCount(kind: 'one' | 'minority' | 'majority' | 'all', n: number): number {
+  switch (kind) {
+    case 'one':
+      return Math.min(1, n);
+    case 'minority':
+      return Math.min(n, Math.max(1, Math.floor((n - 1) / 2)));
+    case 'majority':
+      return Math.min(n, majority(n));
+    case 'all':
+      return n;
+  }
+}
+
+type ProcessFault = 'kill' | 'kill-minority' | 'kill-majority' | 'kill-all' | 'kill-leader' | 'pause' | 'pause-leader';
+
+/**
+ * kill / pause and their variants (extensions): each start picks victims
+ * (`one` random node, a minority, a majority, all, or the inferred leader)
+ * and SIGKILLs / SIGSTOPs them; the stop step restarts / SIGCONTs them all.
+ */
+function processPackage(fault: ProcessFault, nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
+  const kill = fault.startsWith('kill');
+  let victims: string[] | null = null;
+  const stop = (): NemesisEvent => {
+    const vs = victims as string[];
+    victims = null;
+    for (const v of vs) {
+      if (kill) target.restart(v);
+      else target.resume(v);
+    }
+    return { f: `stop-${fault}`, value: null, result: [kill ? 'restarted' : 'resumed', vs] };
+  };
+  const choose = (): { value: unknown; victims: string[] } => {
+    if (fault === 'kill-leader' || fault === 'pause-leader') {
+      const g = guessLeader(nodes, rng, target);
+      return { value: { leader: g.leader, sends: g.sends, basis: g.basis }, victims: [g.leader] };
+    }
+    const kind = fault === 'kill' || fault === 'pause' ? 'one' : (fault.slice('kill-'.length) as 'minority' | 'majority' | 'all');
+    const count = killCount(kind, nodes.length);
+    const vs = count === nodes.length ? [...nodes] : kind === 'one' ? [rng.pick(nodes)] : rng.shuffle(nodes).slice(0, count);
+    return { value: kind, victims: vs.sort() };
+  };
+  return {
+    fault,
+    network: false,
+    step() {
+      if (victims !== null) return stop();
+      const c = choose();
+      victims = c.victims;
+      for (const v of c.victims) {
+        if (kill) target.kill(v);
+        else target.pause(v);
+      }
+      return { f: `start-${fault}`, value: c.value, result: [kill ? 'killed' : 'paused', c.victims] };
+    },
+    heal: () => (victims !== null ? stop() : null),
+    describeActive: () => (victims !== null ? `${fault} ${victims.join(',')}` : null),
   };
 }
 
@@ -97,6 +266,7 @@ function lossyPackage(kind: 'loss' | 'duplicate', target: FaultTarget): FaultPac
   };
   return {
     fault: kind,
+    network: false,
     step() {
       if (on) return stop();
       on = true;
@@ -140,8 +310,17 @@ export class Nemesis {
       switch (f) {
         case 'partition':
           return partitionPackage(opts.nodes, rng.fork('partition'), opts.target);
+        case 'partition-leader':
+          return partitionLeaderPackage(opts.nodes, rng.fork(f), opts.target);
+        case 'partition-shift':
+          return partitionShiftPackage(opts.nodes, rng.fork(f), opts.target);
         case 'kill':
+        case 'kill-minority':
+        case 'kill-majority':
+        case 'kill-all':
+        case 'kill-leader':
         case 'pause':
+        case 'pause-leader':
           return processPackage(f, opts.nodes, rng.fork(f), opts.target);
         case 'loss':
         case 'duplicate':
@@ -168,6 +347,15 @@ export class Nemesis {
   healAll(): void {
     this.stop();
     for (const p of this.packages) {
+      const ev = p.heal();
+      if (ev) this.opts.record(ev);
+    }
+  }
+
+  /** Teardown (spec §4.3): heal the partition-type packages only, recording their stops; the rest stay as they are. */
+  healNetwork(): void {
+    for (const p of this.packages) {
+      if (!p.network) continue;
       const ev = p.heal();
       if (ev) this.opts.record(ev);
     }

@@ -1,6 +1,7 @@
 import { Body, isClientId } from '../protocol/message';
 import { MinHeap } from './heap';
 import { NetJournal } from './journal';
+import { TrafficWindow } from './leader';
 import { Rng } from './rng';
 import { Scheduler, TimerHandle } from './scheduler';
 
@@ -57,6 +58,8 @@ export class Network {
   lossProbability = 0;
   /** Extension (ours): probability that a node<->node message is delivered twice. */
   duplicateProbability = 0;
+  /** Delivered node<->node messages per source over the last seconds (leader inference, leader.ts). */
+  readonly traffic = new TrafficWindow();
 
   constructor(private readonly opts: NetworkOptions) {}
 
@@ -164,6 +167,7 @@ export class Network {
   private deliver(inbox: Inbox, message: NetMessage): void {
     if (this.inboxes.get(message.dest) !== inbox) return;
     this.opts.journal.recv(message.src, message.dest);
+    if (this.isServerPair(message.src, message.dest)) this.traffic.record(message.src, this.opts.scheduler.now());
     inbox.consumer(message);
   }
 }

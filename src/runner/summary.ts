@@ -19,12 +19,17 @@ const v = (r: unknown): string => String((r as CheckResult | undefined)?.valid ?
 export function summaryLines(config: TestConfig, dir: string, history: readonly HistoryOp[], results: Record<string, unknown>): string[] {
   const counts = { invoke: 0, ok: 0, fail: 0, info: 0 };
   let faults = 0;
+  let nemesisEvents = 0;
+  const finals = { invoke: 0, ok: 0, fail: 0, info: 0 };
   for (const op of history) {
     if (op.process === 'nemesis') {
-      if (op.f.startsWith('start-') && typeof op.value !== 'object') faults++;
+      // Each nemesis op is two events, invocation then completion; count the invocations of start-* ops
+      // (whatever their value: a spec string, or an object like partition-leader's {"leader": ...}).
+      if (nemesisEvents++ % 2 === 0 && op.f.startsWith('start-')) faults++;
       continue;
     }
     counts[op.type]++;
+    if (op.final === true) finals[op.type]++;
   }
   const perf = results.perf as { latency: Record<string, LatencySummary>; throughput: Record<string, number> };
   const net = results.net as { all: Record<string, number>; servers: Record<string, number> };
@@ -46,6 +51,7 @@ export function summaryLines(config: TestConfig, dir: string, history: readonly 
     }
   }
   if (config.nemesis.length > 0) lines.push(`Nemesis: ${faults} fault(s) started (${config.nemesis.join(',')}, interval ${config.nemesisIntervalS} s)`);
+  if (config.finalReads) lines.push(`Final reads: ${finals.invoke} invoked, ${finals.ok} ok, ${finals.fail} fail, ${finals.info} info`);
   const mutes = ((results['maelstrom-local'] as { 'mute-nodes': { node: string; reason: string }[] })['mute-nodes']) ?? [];
   for (const m of mutes) lines.push(`WARNING: node ${m.node} went MUTE: ${m.reason}`);
   const workload = results.workload as CheckResult;

@@ -2,12 +2,13 @@ import { HistoryOp } from '../checker/history';
 import { Body } from '../protocol/message';
 import { NetClient } from './client';
 import { parseNodeLine } from './envelope';
+import { FINAL_READ_RECOVERY_MS, runFinalReads } from './final-reads';
 import { HistoryRecorder } from './history-recorder';
 import { Interpreter } from './interpreter';
 import { NetJournal, NetStats } from './journal';
 import { LatencyDist, makeLatency } from './latency';
-import { Nemesis, NemesisFault } from './nemesis';
-import { Network } from './network';
+import { FaultTarget, Nemesis, NemesisFault } from './nemesis';
+import { Grudge, Network } from './network';
 import { NodeHost } from './node-host';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
@@ -29,6 +30,12 @@ export interface TestRunOptions {
   nemesisIntervalMs: number;
   /** Extension: heal all faults this many ms before the time limit. */
   finalHealMs: number | null;
+  /**
+   * Extension --final-reads: heal everything (at the final heal, or at the time
+   * limit without one), wait FINAL_READ_RECOVERY_MS, then read every key through
+   * every node (final-reads.ts).
+   */
+  finalReads?: boolean;
   seed: number;
   scheduler: Scheduler;
   /** Build the host for one node id (process adapter or simulated node). */
@@ -138,6 +145,9 @@ export class TestRun {
 
     const phaseStart = o.scheduler.now();
     this.history.startClock();
+    // --final-reads heals everything at the time limit when --final-heal did not ask for earlier.
+    const healAt =
+      o.finalHealMs !== null ? phaseStart + Math.max(0, o.timeLimitMs - o.finalHealMs) : o.finalReads ? phaseStart + o.timeLimitMs : null;
     await new Promise<void>((resolve) => {
       this.interpreter = new Interpreter({
         scheduler: o.scheduler,
@@ -160,7 +170,7 @@ export class TestRun {
           nodes: o.nodes,
           intervalMs: o.nemesisIntervalMs,
           stopAt: phaseStart + o.timeLimitMs,
-          healAt: o.finalHealMs !== null ? phaseStart + Math.max(0, o.timeLimitMs - o.finalHealMs) : null,
+          healAt,
           rng: this.rng.fork('nemesis'),
           scheduler: o.scheduler,
           target: this.faultTarget(),
@@ -175,9 +185,11 @@ export class TestRun {
       this.interpreter.start();
     });
     this.interpreter?.closeClients();
+    if (o.finalReads) await this.finalReads(healAt ?? o.scheduler.now());
     // Nemesis teardown: stop and heal only the network, after all client ops completed (spec §4.3).
     if (this.nemesis) {
       this.nemesis.stop();
+      this.nemesis.healNetwork();
       if (this.network.isPartitioned()) {
         this.network.heal();
         this.history.record('info', 'nemesis', 'stop-partition', null);
@@ -190,6 +202,37 @@ export class TestRun {
     const out = this.outcome(startedAt, null);
     out.crashes = crashes;
     return out;
+  }
+
+  /** Extension --final-reads: heal what is still active, let the cluster recover, read every key through every node. */
+  private async finalReads(healedAt: number): Promise<void> {
+    const o = this.o;
+    this.nemesis?.healAll();
+    const wait = healedAt + FINAL_READ_RECOVERY_MS - o.scheduler.now();
+    if (wait > 0) await new Promise<void>((resolve) => o.scheduler.after(wait, resolve));
+    const reads = o.workload.finalReads?.(this.history.ops, o.options) ?? [];
+    if (reads.length === 0) {
+      o.log(`final reads: nothing to read (workload ${o.workload.name}${o.workload.finalReads ? '' : ' has no final reads'})`);
+      return;
+    }
+    let maxProcess = -1;
+    for (const op of this.history.ops) if (typeof op.process === 'number' && op.process > maxProcess) maxProcess = op.process;
+    o.log(`final reads: ${reads.length} read(s) through each of ${o.nodes.length} node(s)`);
+    const report = await runFinalReads(
+      {
+        scheduler: o.scheduler,
+        network: this.network,
+        workload: o.workload,
+        options: o.options,
+        history: this.history,
+        nodes: o.nodes,
+        firstProcess: maxProcess + 1,
+        allocateClientId: () => this.allocateClientId(),
+        log: o.log,
+      },
+      reads,
+    );
+    o.log(`final reads: ${report.ok} ok of ${report.attempts} attempt(s); ${report.neverOk.length} read(s) never ok on any node`);
   }
 
   private outcome(startedAt: number, aborted: string | null): TestRunOutcome {
@@ -265,35 +308,71 @@ export class TestRun {
     });
   }
 
-  private faultTarget() {
+  /** The nemesis's handle on the network and the node processes. */
+  private faultTarget(): FaultTarget {
+    // One grudge per partition package; the network drops their union.
+    const grudges = new Map<string, Grudge>();
+    const apply = (): void => {
+      this.network.heal();
+      for (const g of grudges.values()) this.network.partition(g);
+    };
+    // Hold counts: two packages may kill (or pause) the same node; it comes back when the last one lets go.
+    const killHolds = new Map<string, number>();
+    const pauseHolds = new Map<string, number>();
+    const hold = (m: Map<string, number>, node: string): boolean => {
+      const n = (m.get(node) ?? 0) + 1;
+      m.set(node, n);
+      return n === 1;
+    };
+    const release = (m: Map<string, number>, node: string): boolean => {
+      const n = (m.get(node) ?? 0) - 1;
+      if (n > 0) {
+        m.set(node, n);
+        return false;
+      }
+      m.delete(node);
+      return n === 0;
+    };
     return {
-      partition: (g: Map<string, Set<string>>) => this.network.partition(g),
-      heal: () => this.network.heal(),
-      kill: (node: string) => {
+      partition: (g, owner = 'partition') => {
+        grudges.set(owner, g);
+        apply();
+      },
+      heal: (owner) => {
+        if (owner === undefined) grudges.clear();
+        else grudges.delete(owner);
+        apply();
+      },
+      kill: (node) => {
+        if (!hold(killHolds, node)) return;
         this.killedOnPurpose.add(node);
         this.hosts.get(node)?.signal('SIGKILL');
       },
-      restart: (node: string) => {
+      restart: (node) => {
+        if (!release(killHolds, node)) return;
         this.startNode(node);
         this.killedOnPurpose.delete(node);
         void this.init(node).then((err) => {
           if (err) this.o.log(`WARN restarted node ${node}: ${err}`);
         });
       },
-      pause: (node: string) => {
+      pause: (node) => {
+        if (!hold(pauseHolds, node)) return;
         this.paused.add(node);
         this.hosts.get(node)?.signal('SIGSTOP');
       },
-      resume: (node: string) => {
+      resume: (node) => {
+        if (!release(pauseHolds, node)) return;
         this.paused.delete(node);
         this.hosts.get(node)?.signal('SIGCONT');
       },
-      setLoss: (p: number) => {
+      setLoss: (p) => {
         this.network.lossProbability = p;
       },
-      setDuplicate: (p: number) => {
+      setDuplicate: (p) => {
         this.network.duplicateProbability = p;
       },
+      trafficCounts: (windowMs) => this.network.traffic.counts(this.o.scheduler.now(), windowMs),
     };
   }
 

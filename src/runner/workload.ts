@@ -52,6 +52,15 @@ export interface ReplySchema {
   required: readonly string[];
 }
 
+/** One final read (extension --final-reads): issued through every node after the client phase. */
+export interface FinalRead {
+  /** For warnings, e.g. `key 3`. */
+  label: string;
+  op: OpSpec;
+  /** The key had an acknowledged write: warn when a node says it does not exist (the checker cannot see that). */
+  warnIfNeverOk: boolean;
+}
+
 export type ValueCheck = { ok: true; value: unknown } | { ok: false; reason: string };
 
 export interface CheckContext {
@@ -80,4 +89,9 @@ export interface BenchWorkload {
   /** Check the reply's values and build the completion's history value. */
   completion(op: OpSpec, reply: Body): ValueCheck;
   check(history: HistoryOp[], ctx: CheckContext): CheckResult;
+  /**
+   * Extension --final-reads: the reads that cover every key the history
+   * touched (Jepsen's final-read pattern). Absent: the workload has none.
+   */
+  finalReads?(history: readonly HistoryOp[], options: WorkloadOptions): FinalRead[];
 }

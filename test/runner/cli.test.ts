@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { parseTestArgs, TestConfig, UsageError } from '../../src/runner/cli';
+import { parseTestArgs, TestConfig, usage, UsageError } from '../../src/runner/cli';
+import { EXTENSION_FAULTS, NEMESIS_FAULTS } from '../../src/runner/nemesis';
 import { parseNodeLine } from '../../src/runner/envelope';
 
 const parse = (argv: string[]): TestConfig => {
@@ -63,6 +64,26 @@ describe('maelstrom-local test command line (spec §7)', () => {
       [['--bin', 'x', '--latency', '1.5'], /expected an integer/],
     ];
     for (const [argv, re] of bad) assert.throws(() => parse(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+  });
+
+  it('accepts the hunt faults, pareto/lognormal, a fractional --nemesis-interval and --final-reads (extensions)', () => {
+    const c = parse([
+      '--bin', 'x', '--nemesis', 'partition,partition-leader,pause-leader,partition-shift,loss', '--nemesis', 'kill-minority,kill-majority,kill-all,kill-leader',
+      '--nemesis-interval', '0.1', '--latency-dist', 'pareto', '--final-reads',
+    ]);
+    assert.deepEqual(c.nemesis, ['partition', 'partition-leader', 'pause-leader', 'partition-shift', 'loss', 'kill-minority', 'kill-majority', 'kill-all', 'kill-leader']);
+    assert.equal(c.nemesisIntervalS, 0.1);
+    assert.equal(c.latencyDist, 'pareto');
+    assert.equal(c.finalReads, true);
+    assert.equal(parse(['--bin', 'x', '--latency-dist', 'lognormal']).latencyDist, 'lognormal');
+    assert.equal(parse(['--bin', 'x']).finalReads, false);
+    assert.throws(() => parse(['--bin', 'x', '--final-reads=yes']), UsageError);
+    // --help documents every fault and labels the extensions.
+    const help = usage();
+    for (const f of NEMESIS_FAULTS) assert.match(help, new RegExp(`^  ${f}\\b`, 'm'), f);
+    assert.ok(EXTENSION_FAULTS.includes('partition-shift') && !EXTENSION_FAULTS.includes('partition'));
+    assert.match(help, /--final-reads .*\[extension: ours\]/);
+    assert.match(help, /pareto = Pareto, shape 1\.5, capped at 20x/);
   });
 
   it('--help is recognised anywhere', () => {

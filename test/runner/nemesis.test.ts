@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { Grudge } from '../../src/runner/network';
-import { FaultTarget, Nemesis, NemesisEvent, NemesisFault } from '../../src/runner/nemesis';
+import { FaultTarget, killCount, leaderMinority, Nemesis, NemesisEvent, NemesisFault, shiftedMajority } from '../../src/runner/nemesis';
 import { completeGrudge, majoritiesRingPerfect, majoritiesRingStochastic, partitionGrudge } from '../../src/runner/partitions';
 import { Rng } from '../../src/runner/rng';
 import { VirtualScheduler } from '../../src/runner/scheduler';
@@ -193,5 +193,178 @@ describe('--final-heal (extension)', () => {
     assert.deepEqual(nem.activeFaults(), []);
     assert.ok(target.calls.lastIndexOf('heal') > target.calls.lastIndexOf('partition'));
     assert.ok(target.calls.lastIndexOf('loss 0') > target.calls.lastIndexOf('loss 0.2'));
+  });
+});
+
+/** A target that also plays the network: keeps each owner's grudge and reports scripted traffic. */
+function fakeCluster(traffic: () => Map<string, number>) {
+  const grudges = new Map<string, Grudge>();
+  const down = new Set<string>();
+  const paused = new Set<string>();
+  const calls: string[] = [];
+  const target: FaultTarget = {
+    partition: (g, owner = 'partition') => {
+      grudges.set(owner, g);
+      calls.push(`partition ${owner}`);
+    },
+    heal: (owner) => {
+      if (owner === undefined) grudges.clear();
+      else grudges.delete(owner);
+      calls.push(`heal ${owner ?? 'all'}`);
+    },
+    kill: (n) => down.add(n),
+    restart: (n) => down.delete(n),
+    pause: (n) => paused.add(n),
+    resume: (n) => paused.delete(n),
+    setLoss: () => undefined,
+    setDuplicate: () => undefined,
+    trafficCounts: () => traffic(),
+  };
+  return { target, grudges, down, paused, calls };
+}
+
+function runFaults(seed: number, faults: NemesisFault[], n: number, onEvent: (ev: NemesisEvent, at: number) => void, traffic = () => new Map<string, number>(), stopAt = 60_000) {
+  const scheduler = new VirtualScheduler();
+  const cluster = fakeCluster(traffic);
+  const nem = new Nemesis({
+    faults,
+    nodes: nodes(n),
+    intervalMs: 100,
+    stopAt,
+    healAt: null,
+    rng: new Rng(seed),
+    scheduler,
+    target: cluster.target,
+    record: (ev) => onEvent(ev, scheduler.now()),
+  });
+  nem.start();
+  scheduler.runAll();
+  return { cluster, nem };
+}
+
+describe(`leader-aimed, shifting and multi-node faults (extensions; SEED=${SEED})`, () => {
+  it('partition-leader cuts off the top sender (alone, or with one follower for N >= 5) and records it', () => {
+    for (const n of [3, 5, 7]) {
+      const leader = `n${n - 1}`;
+      const traffic = () => new Map(nodes(n).map((x) => [x, x === leader ? 100 : 20] as [string, number]));
+      const sizes = new Set<number>();
+      let starts = 0;
+      const { cluster } = runFaults(SEED, ['partition-leader'], n, (ev) => {
+        if (ev.f !== 'start-partition-leader') return;
+        starts++;
+        const v = ev.value as { leader: string; sends: number; basis: string; minority: string[] };
+        assert.equal(v.leader, leader);
+        assert.equal(v.sends, 100);
+        assert.equal(v.basis, 'traffic');
+        assert.ok(v.minority.includes(leader));
+        sizes.add(v.minority.length);
+        const [tag, grudge] = ev.result as [string, Record<string, string[]>];
+        assert.equal(tag, 'isolated');
+        // The leader hears none of the majority side and none of them hear it.
+        const others = nodes(n).filter((x) => !v.minority.includes(x));
+        assert.deepEqual(grudge[leader], others);
+        for (const o of others) assert.ok(grudge[o].includes(leader));
+      }, traffic);
+      assert.ok(starts > 50);
+      assert.deepEqual([...sizes].sort(), n >= 5 ? [1, 2] : [1], `N=${n}`);
+      assert.ok(cluster.grudges.size <= 1 && [...cluster.grudges.keys()].every((k) => k === 'partition-leader'));
+    }
+  });
+
+  it('pause-leader and kill-leader act on the inferred leader and undo it at the stop', () => {
+    const traffic = () => new Map([['n1', 7], ['n2', 3]]);
+    for (const f of ['pause-leader', 'kill-leader'] as const) {
+      const seen: string[] = [];
+      const { cluster } = runFaults(SEED, [f], 5, (ev) => {
+        seen.push(ev.f);
+        if (ev.f === `start-${f}`) {
+          assert.deepEqual(ev.value, { leader: 'n1', sends: 7, basis: 'traffic' });
+          assert.deepEqual(ev.result, [f === 'kill-leader' ? 'killed' : 'paused', ['n1']]);
+        } else assert.deepEqual(ev.result, [f === 'kill-leader' ? 'restarted' : 'resumed', ['n1']]);
+      }, traffic, 5000);
+      seen.forEach((x, i) => assert.equal(x, `${i % 2 === 0 ? 'start' : 'stop'}-${f}`));
+      // Active at the end or not, a stop always undid exactly what the start did.
+      const active = seen.length % 2 === 1;
+      assert.equal((f === 'kill-leader' ? cluster.down : cluster.paused).size, active ? 1 : 0);
+    }
+  });
+
+  it('partition-shift: every new partition has a majority side different from the previous one, with no heal in between', () => {
+    for (const n of [3, 4, 5, 7]) {
+      let prev: string[] | null = null;
+      let periods = 0;
+      let shifts = 0;
+      const { cluster } = runFaults(SEED + n, ['partition-shift'], n, (ev) => {
+        if (ev.f === 'stop-partition-shift') {
+          prev = null;
+          return;
+        }
+        const v = ev.value as { majority: string[]; minority: string[]; 'previous-majority': string[] | null };
+        assert.deepEqual(v['previous-majority'], prev);
+        assert.equal(v.majority.length, Math.floor(n / 2) + 1);
+        assert.deepEqual([...v.majority, ...v.minority].sort(), nodes(n));
+        if (prev === null) periods++;
+        else {
+          shifts++;
+          assert.notDeepEqual(v.majority, prev, `N=${n}: the majority must move`);
+        }
+        const grudge = (ev.result as [string, Record<string, string[]>])[1];
+        for (const m of v.minority) assert.deepEqual(grudge[m], v.majority);
+        prev = v.majority;
+      });
+      assert.ok(periods > 20 && shifts >= 2 * periods, `N=${n}: ${periods} periods, ${shifts} shifts`);
+      // A shift heals only its own old grudge and partitions again in the same call (no healthy gap).
+      cluster.calls.forEach((c, i) => {
+        if (c === 'heal partition-shift' && cluster.calls[i + 1] !== undefined) assert.ok(/^(partition|heal) partition-shift$/.test(cluster.calls[i + 1]));
+      });
+      assert.ok(cluster.calls.every((c) => c.endsWith('partition-shift')), 'only its own grudge is touched');
+    }
+  });
+
+  it('kill-minority / kill-majority / kill-all take floor((N-1)/2) (>= 1) / floor(N/2)+1 / N nodes and restart them all', () => {
+    const expected: Record<number, [number, number, number]> = { 1: [1, 1, 1], 2: [1, 2, 2], 3: [1, 2, 3], 4: [1, 3, 4], 5: [2, 3, 5], 7: [3, 4, 7], 9: [4, 5, 9] };
+    for (const [n, [mi, ma, al]] of Object.entries(expected).map(([k, v]) => [Number(k), v] as const)) {
+      assert.deepEqual([killCount('minority', n), killCount('majority', n), killCount('all', n), killCount('one', n)], [mi, ma, al, 1], `N=${n}`);
+      for (const [f, count] of [['kill-minority', mi], ['kill-majority', ma], ['kill-all', al]] as const) {
+        let last: string[] = [];
+        const { cluster } = runFaults(SEED, [f], n, (ev) => {
+          const [tag, victims] = ev.result as [string, string[]];
+          if (ev.f === `start-${f}`) {
+            assert.equal(tag, 'killed');
+            assert.equal(victims.length, count);
+            assert.equal(new Set(victims).size, count);
+            last = victims;
+          } else {
+            assert.equal(tag, 'restarted');
+            assert.deepEqual(victims, last);
+          }
+        }, undefined, 3000);
+        assert.ok(cluster.down.size === 0 || cluster.down.size === count);
+      }
+    }
+  });
+
+  it('leaderMinority and shiftedMajority are pure functions of the rng', () => {
+    assert.deepEqual(leaderMinority('n0', nodes(3), new Rng(SEED)), ['n0']);
+    assert.deepEqual(shiftedMajority(nodes(5), null, new Rng(SEED)), shiftedMajority(nodes(5), null, new Rng(SEED)));
+    assert.deepEqual(shiftedMajority(nodes(2), ['n0', 'n1'], new Rng(SEED)), ['n0', 'n1'], 'N < 3: the majority is everyone');
+  });
+
+  it('combined faults: every package keeps its own start/stop alternation and healAll leaves nothing active', () => {
+    const faults: NemesisFault[] = ['partition', 'partition-leader', 'pause-leader', 'partition-shift', 'loss', 'kill-all'];
+    const scheduler = new VirtualScheduler();
+    const cluster = fakeCluster(() => new Map([['n2', 5]]));
+    const events: NemesisEvent[] = [];
+    const nem = new Nemesis({ faults, nodes: nodes(5), intervalMs: 50, stopAt: 10_000, healAt: 8000, rng: new Rng(SEED), scheduler, target: cluster.target, record: (ev) => events.push(ev) });
+    nem.start();
+    scheduler.runAll();
+    for (const f of faults) {
+      const mine = events.filter((e) => e.f.endsWith(`-${f}`) && !e.f.endsWith(`-${f}-leader`) && !e.f.endsWith(`-${f}-shift`));
+      assert.ok(mine.length > 4, f);
+      assert.equal(mine[mine.length - 1].f, `stop-${f}`);
+    }
+    assert.equal(cluster.grudges.size, 0);
+    assert.equal(cluster.down.size + cluster.paused.size, 0);
+    assert.deepEqual(nem.activeFaults(), []);
   });
 });

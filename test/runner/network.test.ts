@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { NetJournal } from '../../src/runner/journal';
-import { LatencyStartupError, makeLatency } from '../../src/runner/latency';
+import { HEAVY_TAIL_CAP, LatencyStartupError, makeLatency, paretoScaleFraction, PARETO_SHAPE } from '../../src/runner/latency';
 import { Network, NetMessage } from '../../src/runner/network';
 import { Rng } from '../../src/runner/rng';
 import { VirtualScheduler } from '../../src/runner/scheduler';
@@ -153,5 +153,40 @@ describe('runner latency distributions (spec §2.2)', () => {
     assert.throws(() => makeLatency('uniform', 0, new Rng(1)), LatencyStartupError);
     assert.throws(() => makeLatency('exponential', 0, new Rng(1)), LatencyStartupError);
     assert.doesNotThrow(() => makeLatency('constant', 0, new Rng(1)));
+  });
+  it(`pareto (extension): heavy-tailed, capped at ${HEAVY_TAIL_CAP}x the mean, capped mean = mean (seed ${seed})`, () => {
+    const mean = 10;
+    const draw = makeLatency('pareto', mean, new Rng(seed));
+    const xs = Array.from({ length: 200_000 }, draw);
+    const xm = paretoScaleFraction(PARETO_SHAPE, HEAVY_TAIL_CAP) * mean;
+    assert.ok(Math.abs(xm - 3.664) < 0.01, `x_m ${xm}`);
+    let sum = 0;
+    let max = 0;
+    let min = Infinity;
+    let capped = 0;
+    for (const x of xs) {
+      sum += x;
+      if (x > max) max = x;
+      if (x < min) min = x;
+      if (x === HEAVY_TAIL_CAP * mean) capped++;
+    }
+    assert.ok(Math.abs(sum / xs.length - mean) < 0.25, `mean ${sum / xs.length}`);
+    assert.ok(min >= xm && max <= HEAVY_TAIL_CAP * mean, `range [${min}, ${max}]`);
+    // P(X > cap) = (x_m / cap)^1.5 ~ 0.25%: the cap is hit, but rarely; the median sits well below the mean.
+    assert.ok(capped > 0.0015 * xs.length && capped < 0.0035 * xs.length, `capped ${capped}`);
+    const sorted = xs.slice().sort((a, b) => a - b);
+    assert.ok(sorted[xs.length / 2] < 0.7 * mean, `median ${sorted[xs.length / 2]}`);
+    assert.ok(sorted[Math.floor(xs.length * 0.99)] > 4 * mean, `p99 ${sorted[Math.floor(xs.length * 0.99)]}`);
+    assert.deepEqual(Array.from({ length: 5 }, makeLatency('pareto', mean, new Rng(seed))), xs.slice(0, 5), 'seeded');
+  });
+  it(`lognormal (extension): mean ~ mean, capped (seed ${seed})`, () => {
+    const draw = makeLatency('lognormal', 10, new Rng(seed));
+    const xs = Array.from({ length: 100_000 }, draw);
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(Math.abs(mean - 10) < 0.2, `mean ${mean}`);
+    assert.ok(xs.every((x) => x > 0 && x <= HEAVY_TAIL_CAP * 10));
+  });
+  it('pareto and lognormal with mean 0 are a constant 0 (no start-up error: they are ours)', () => {
+    assert.deepEqual([makeLatency('pareto', 0, new Rng(1))(), makeLatency('lognormal', 0, new Rng(1))()], [0, 0]);
   });
 });

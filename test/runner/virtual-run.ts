@@ -24,6 +24,8 @@ export interface VirtualRunSpec {
   nemesisIntervalMs?: number;
   latencyMs?: number;
   latencyDist?: LatencyDist;
+  finalHealMs?: number | null;
+  finalReads?: boolean;
   host(id: string, scheduler: VirtualScheduler): NodeHost;
 }
 
@@ -45,7 +47,8 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<{ outcome: TestR
     latencyDist: spec.latencyDist ?? 'constant',
     nemesis: spec.nemesis ?? [],
     nemesisIntervalMs: spec.nemesisIntervalMs ?? 1000,
-    finalHealMs: null,
+    finalHealMs: spec.finalHealMs ?? null,
+    finalReads: spec.finalReads ?? false,
     seed: spec.seed,
     scheduler,
     host: (id) => spec.host(id, scheduler),

@@ -1,4 +1,5 @@
 import { checkLinKv } from '../../src/checker/linearizability';
+import { linKvFinalReads } from '../../src/runner/final-reads';
 import { Body } from '../../src/protocol/message';
 import { BenchWorkload, FreeWorker, GeneratorContext, OpGenerator, OpSpec, ValueCheck, WorkloadOptions } from '../../src/runner/workload';
 
@@ -100,4 +101,5 @@ export const linKvBench: BenchWorkload = {
     return { ok: true, value: op.value };
   },
   check: (history) => checkLinKv(history),
+  finalReads: (history) => linKvFinalReads(history),
 };

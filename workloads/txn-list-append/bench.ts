@@ -1,4 +1,5 @@
 import { checkListAppend } from '../../src/checker/list-append';
+import { txnFinalReads } from '../../src/runner/final-reads';
 import { BenchWorkload } from '../../src/runner/workload';
 import { ElleTxnGenerator, TXN_TIMEOUT_MS, txnCompletion, txnRequest, validateTxnOptions } from './bench-elle';
 
@@ -14,4 +15,5 @@ export const txnListAppendBench: BenchWorkload = {
   replySchema: () => ({ type: 'txn_ok', required: ['txn'] }),
   completion: (_op, reply) => txnCompletion(reply, ['r', 'append'], true),
   check: (history, ctx) => checkListAppend(history, { consistencyModels: ctx.options.consistencyModels }),
+  finalReads: (history) => txnFinalReads(history),
 };

@@ -1,4 +1,5 @@
 import { checkRwRegister } from '../../src/checker/rw-register';
+import { txnFinalReads } from '../../src/runner/final-reads';
 import { BenchWorkload } from '../../src/runner/workload';
 import { ElleTxnGenerator, TXN_TIMEOUT_MS, txnCompletion, txnRequest, validateTxnOptions } from '../txn-list-append/bench-elle';
 
@@ -14,4 +15,5 @@ export const txnRwRegisterBench: BenchWorkload = {
   replySchema: () => ({ type: 'txn_ok', required: ['txn'] }),
   completion: (_op, reply) => txnCompletion(reply, ['r', 'w'], false),
   check: (history, ctx) => checkRwRegister(history, { consistencyModels: ctx.options.consistencyModels }),
+  finalReads: (history) => txnFinalReads(history),
 };

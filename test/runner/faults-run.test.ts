@@ -1,0 +1,253 @@
+import { strict as assert } from 'assert';
+import { HistoryOp } from '../../src/checker/history';
+import { parseTestArgs } from '../../src/runner/cli';
+import { FINAL_READ_RECOVERY_MS } from '../../src/runner/final-reads';
+import { NemesisFault } from '../../src/runner/nemesis';
+import { faultIntervals } from '../../src/runner/pictures';
+import { computeResults } from '../../src/runner/results';
+import { VirtualScheduler } from '../../src/runner/scheduler';
+import { summaryLines } from '../../src/runner/summary';
+import { linKvBench } from '../../workloads/lin-kv/bench';
+import { txnListAppendBench } from '../../workloads/txn-list-append/bench';
+import { NodeLogic, replyLine, sharedKvLogic, SimHost } from './sim-host';
+import { DEFAULT_OPTIONS, runVirtual } from './virtual-run';
+
+const SEED = Number(process.env.SEED ?? 4242);
+const N3 = ['n0', 'n1', 'n2'];
+
+const finals = (h: readonly HistoryOp[]): HistoryOp[] => h.filter((o) => o.final === true);
+
+/**
+ * A linearizable shared register map that, once virtual time passes `forgetAt`,
+ * rolls every key back to its previous distinct value: the last acknowledged
+ * write of each key is lost (like an unsynced WAL after power loss). Nothing
+ * during the client phase can see it; only a read after `forgetAt` can.
+ */
+function forgetfulKv(s: VirtualScheduler, forgetAt: number, shared: { store: Map<string, unknown>; log: Map<string, unknown[]>; forgotten: boolean }): NodeLogic {
+  const base = sharedKvLogic(shared.store);
+  return (msg, emit, self) => {
+    if (!shared.forgotten && s.now() >= forgetAt) {
+      shared.forgotten = true;
+      for (const [k, values] of shared.log) {
+        const last = values[values.length - 1];
+        const prev = [...values].reverse().find((v) => v !== last);
+        if (prev !== undefined) shared.store.set(k, prev);
+      }
+    }
+    const k = JSON.stringify(msg.body.key);
+    const before = shared.store.get(k);
+    base(msg, emit, self);
+    const after = shared.store.get(k);
+    if (after !== before) shared.log.set(k, [...(shared.log.get(k) ?? []), after]);
+  };
+}
+
+/** list-append over one shared map; after `forgetAt`, every list loses its last element. */
+function forgetfulAppend(s: VirtualScheduler, forgetAt: number, shared: { lists: Map<string, unknown[]>; forgotten: boolean }): NodeLogic {
+  return (msg, emit) => {
+    if (msg.body.type === 'init') return emit(replyLine(msg, { type: 'init_ok' }));
+    if (msg.body.type !== 'txn') return;
+    if (!shared.forgotten && s.now() >= forgetAt) {
+      shared.forgotten = true;
+      for (const l of shared.lists.values()) l.pop();
+    }
+    const out = (msg.body.txn as [string, unknown, unknown][]).map(([f, k, v]) => {
+      const key = JSON.stringify(k);
+      if (f === 'r') return [f, k, shared.lists.has(key) ? [...(shared.lists.get(key) as unknown[])] : null];
+      shared.lists.set(key, [...(shared.lists.get(key) ?? []), v]);
+      return [f, k, v];
+    });
+    emit(replyLine(msg, { type: 'txn_ok', txn: out }));
+  };
+}
+
+describe(`--final-reads (extension; virtual clock, SEED=${SEED})`, () => {
+  it('lin-kv: a node that loses acknowledged writes after the client phase is invalid only with --final-reads', async () => {
+    const go = async (finalReads: boolean) => {
+      const shared = { store: new Map<string, unknown>(), log: new Map<string, unknown[]>(), forgotten: false };
+      const { outcome, logs } = await runVirtual({
+        workload: linKvBench,
+        nodes: N3,
+        concurrency: 6,
+        rate: 200,
+        timeLimitMs: 2000,
+        seed: SEED,
+        finalReads,
+        host: (id, s) => new SimHost(id, s, forgetfulKv(s, 3000, shared)),
+      });
+      return { outcome, logs, shared, verdict: linKvBench.check(outcome.history, { options: DEFAULT_OPTIONS }) };
+    };
+    const without = await go(false);
+    assert.equal(without.shared.forgotten, false, 'no message after the client phase without final reads');
+    assert.equal(without.verdict.valid, true);
+    assert.equal(finals(without.outcome.history).length, 0);
+
+    const withReads = await go(true);
+    assert.equal(withReads.shared.forgotten, true);
+    assert.equal(withReads.verdict.valid, false, JSON.stringify(withReads.verdict).slice(0, 300));
+    // One ok final read of every key, through every node, after the time limit plus the recovery wait.
+    const keys = [...new Set(without.outcome.history.filter((o) => o.process !== 'nemesis').map((o) => (o.value as unknown[])[0]))];
+    const fr = finals(withReads.outcome.history);
+    const firstFinal = fr[0].time / 1e6;
+    assert.ok(firstFinal >= 2000 + FINAL_READ_RECOVERY_MS, `first final read at ${firstFinal} ms`);
+    for (const node of N3) {
+      const oks = fr.filter((o) => o.type === 'ok' && o.node === node && o.f === 'read');
+      assert.deepEqual(oks.map((o) => (o.value as unknown[])[0]).sort(), [...keys].sort(), node);
+    }
+    assert.ok(fr.every((o) => typeof o.process === 'number' && o.process >= 6), 'fresh processes');
+    assert.ok(withReads.logs.some((l) => /final reads: \d+ ok of \d+ attempt/.test(l)));
+  });
+
+  it('txn-list-append: one read-only txn of every key per node; a lost acknowledged append is invalid only with --final-reads', async () => {
+    const go = async (finalReads: boolean) => {
+      const shared = { lists: new Map<string, unknown[]>(), forgotten: false };
+      const { outcome } = await runVirtual({
+        workload: txnListAppendBench,
+        nodes: N3,
+        concurrency: 6,
+        rate: 100,
+        timeLimitMs: 2000,
+        seed: SEED,
+        finalReads,
+        host: (id, s) => new SimHost(id, s, forgetfulAppend(s, 3000, shared)),
+      });
+      return { outcome, verdict: txnListAppendBench.check(outcome.history, { options: DEFAULT_OPTIONS }) };
+    };
+    const without = await go(false);
+    assert.equal(without.verdict.valid, true);
+    const withReads = await go(true);
+    assert.equal(withReads.verdict.valid, false);
+    const touched = new Set<unknown>();
+    for (const o of without.outcome.history) if (o.type === 'invoke') for (const m of o.value as unknown[][]) touched.add(m[1]);
+    const fr = finals(withReads.outcome.history).filter((o) => o.type === 'ok');
+    assert.deepEqual(fr.map((o) => o.node).sort(), N3);
+    for (const o of fr) {
+      const mops = o.value as [string, unknown, unknown][];
+      assert.ok(mops.every((m) => m[0] === 'r'));
+      assert.deepEqual(mops.map((m) => m[1]), [...touched].sort((a, b) => (a as number) - (b as number)));
+    }
+  });
+
+  it('retries through unavailable nodes until ok (fresh process after info) and warns about keys never read', async () => {
+    const store = new Map<string, unknown>();
+    const base = sharedKvLogic(store);
+    let reads = 0;
+    const { outcome, logs } = await runVirtual({
+      workload: linKvBench,
+      nodes: N3,
+      concurrency: 6,
+      rate: 100,
+      timeLimitMs: 1000,
+      seed: SEED,
+      finalReads: true,
+      host: (id, s) =>
+        new SimHost(id, s, (msg, emit, self) => {
+          if (s.now() > 1500 && msg.body.type === 'read') {
+            // n2 never answers final reads; n1 answers "temporarily unavailable" three times first.
+            if (self.id === 'n2') return;
+            if (self.id === 'n1' && reads++ < 3) return emit(replyLine(msg, { type: 'error', code: 11 }));
+          }
+          base(msg, emit, self);
+        }),
+    });
+    const fr = finals(outcome.history);
+    const n1 = fr.filter((o) => o.node === 'n1');
+    assert.ok(n1.filter((o) => o.type === 'fail').length >= 3 && n1.some((o) => o.type === 'ok'));
+    const n2 = fr.filter((o) => o.node === 'n2');
+    assert.ok(n2.length > 2 && n2.every((o) => o.type !== 'ok'));
+    // lin-kv read timeouts are fail (reads are idempotent) and the bound stops the retries.
+    const last = fr[fr.length - 1].time / 1e6;
+    assert.ok(last < 1000 + FINAL_READ_RECOVERY_MS + 10_000 + 1000 + 1, `last final op at ${last} ms`);
+    assert.ok(!logs.some((l) => /no node answered/.test(l)), 'n0 and n1 answered every key');
+  });
+});
+
+/** Node logic with a fixed "leader": it heartbeats every peer every 10 ms; peers answer each heartbeat. */
+function leaderish(s: VirtualScheduler, leader: string, store: Map<string, unknown>): NodeLogic {
+  const base = sharedKvLogic(store);
+  return (msg, emit, self) => {
+    if (msg.body.type === 'init' && self.id === leader) {
+      const peers = (msg.body.node_ids as string[]).filter((n) => n !== self.id);
+      const beat = (): void => {
+        for (const p of peers) emit(JSON.stringify({ src: self.id, dest: p, body: { type: 'hb' } }));
+        s.after(10, beat);
+      };
+      s.after(10, beat);
+    }
+    if (msg.body.type === 'hb') return emit(JSON.stringify({ src: self.id, dest: msg.src, body: { type: 'hb_ok' } }));
+    if (msg.body.type === 'hb_ok') return;
+    base(msg, emit, self);
+  };
+}
+
+describe(`leader-aimed faults in whole runs (virtual clock, SEED=${SEED})`, () => {
+  it('partition-leader, pause-leader and kill-leader aim at the node whose messages are delivered the most', async () => {
+    // One fault per run: with two, a guess made while the leader sits in a 2-node minority with one follower
+    // (and the scripted cluster elects nobody else) is a fair tie between those two.
+    for (const f of ['partition-leader', 'pause-leader', 'kill-leader'] as const) {
+      const store = new Map<string, unknown>();
+      const { outcome } = await runVirtual({
+        workload: linKvBench,
+        nodes: ['n0', 'n1', 'n2', 'n3', 'n4'],
+        concurrency: 10,
+        rate: 50,
+        timeLimitMs: 4000,
+        seed: SEED,
+        nemesis: [f],
+        nemesisIntervalMs: 200,
+        host: (id, s) => new SimHost(id, s, leaderish(s, 'n3', store)),
+      });
+      const starts = outcome.history.filter((o) => o.process === 'nemesis' && o.f === `start-${f}`);
+      const guesses = starts.filter((_, i) => i % 2 === 0).map((o) => o.value as { leader: string; basis: string });
+      const byTraffic = guesses.filter((g) => g.basis === 'traffic');
+      assert.ok(byTraffic.length >= 5, `${f}: ${byTraffic.length} traffic-based guesses of ${guesses.length}`);
+      for (const g of byTraffic) assert.equal(g.leader, 'n3', f);
+      // Each completion acts on the guessed leader.
+      guesses.forEach((g, i) => {
+        const [tag, acted] = starts[2 * i + 1].value as [string, unknown];
+        if (f === 'partition-leader') assert.ok(tag === 'isolated' && (acted as Record<string, string[]>)[g.leader].length >= 3);
+        else assert.deepEqual(acted, [g.leader]);
+      });
+    }
+  });
+
+  it('combined partition,partition-leader,pause-leader,partition-shift,loss: valid, recorded, shaded and counted', async () => {
+    const faults: NemesisFault[] = ['partition', 'partition-leader', 'pause-leader', 'partition-shift', 'loss'];
+    const store = new Map<string, unknown>();
+    const { outcome } = await runVirtual({
+      workload: linKvBench,
+      nodes: N3,
+      concurrency: 6,
+      rate: 100,
+      timeLimitMs: 5000,
+      seed: SEED,
+      nemesis: faults,
+      nemesisIntervalMs: 100,
+      latencyMs: 5,
+      latencyDist: 'pareto',
+      finalReads: true,
+      host: (id, s) => new SimHost(id, s, leaderish(s, 'n1', store)),
+    });
+    const h = outcome.history;
+    const nem = h.filter((o) => o.process === 'nemesis');
+    for (const f of faults) {
+      assert.ok(nem.some((o) => o.f === `start-${f}`), `start-${f}`);
+      assert.ok(nem.some((o) => o.f === `stop-${f}`), `stop-${f}`);
+    }
+    // --final-reads healed everything at the time limit: every package's last event is a stop, before the final reads.
+    const firstFinal = h.findIndex((o) => o.final === true);
+    assert.ok(firstFinal > 0);
+    assert.ok(nem.every((o) => o.index < firstFinal));
+    const labels = new Set(faultIntervals(h, 8).map((i) => i.label.split(' ')[0]));
+    assert.deepEqual([...labels].sort(), [...faults].sort());
+    assert.equal(linKvBench.check(h, { options: DEFAULT_OPTIONS }).valid, true);
+
+    const parsed = parseTestArgs(['--bin', 'x', '--node-count', '3', '--nemesis', faults.join(','), '--final-reads'], () => SEED);
+    if (parsed.help) throw new Error('help');
+    const results = computeResults({ history: h, workload: linKvBench, options: DEFAULT_OPTIONS, availability: null, net: outcome.net, mutes: [], durationS: 5, seed: SEED });
+    const lines = summaryLines(parsed.config, '/tmp/x', h, results);
+    const startInvocations = nem.filter((o, i) => i % 2 === 0 && o.f.startsWith('start-')).length;
+    assert.ok(lines.includes(`Nemesis: ${startInvocations} fault(s) started (${faults.join(',')}, interval 10 s)`), lines.join('\n'));
+    assert.ok(lines.some((l) => /^Final reads: \d+ invoked, \d+ ok/.test(l)));
+  });
+});
