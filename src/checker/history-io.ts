@@ -1,5 +1,5 @@
 /**
- * Reads a history file: `history.jsonl` (docs/design.md "History format") or
+ * Reads a history file: `history.jsonl` (docs/history-format.md) or
  * Jepsen's `history.edn`, told apart by content, not by name.
  */
 import * as fs from 'fs';

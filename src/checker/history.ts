@@ -1,6 +1,6 @@
 /**
  * The operation history shared by the runner, the simulator and the checkers.
- * One event per line in `history.jsonl` (docs/design.md, "History format"),
+ * One event per line in `history.jsonl` (docs/history-format.md),
  * Jepsen's shape: every client operation is an `invoke` followed by exactly
  * one completion (`ok`, `fail` or `info`) on the same process, unless the test
  * ended first (an invoke without completion is treated like `info`).

@@ -1,6 +1,6 @@
 /**
  * Knossos-equivalent linearizability checking for Maelstrom's lin-kv workload
- * (docs/maelstrom-semantics.md §5.1): a compare-and-set register per key,
+ * (docs/maelstrom.md §5.1): a compare-and-set register per key,
  * initial value nil, checked key by key (Horn & Kroening's P-compositionality:
  * a history is linearizable iff each per-key sub-history is).
  */

@@ -1,6 +1,6 @@
 /**
  * Elle's list-append analysis (Kingsbury & Alvaro, "Elle", §3-4;
- * docs/maelstrom-semantics.md §5.2). Appends are unique per key, so every
+ * docs/maelstrom.md §5.2). Appends are unique per key, so every
  * read of a list reveals a prefix of the key's version order; from the
  * longest read we recover the order of appends, from which ww, wr and rw
  * dependencies follow directly. Non-cycle anomalies are found by scanning.

@@ -1,6 +1,6 @@
 /**
- * Elle's rw-register analysis as Maelstrom configures it (docs/maelstrom-
- * semantics.md §5.3): registers are overwritten, so the version order is only
+ * Elle's rw-register analysis as Maelstrom configures it (docs/maelstrom.md
+ * §5.3): registers are overwritten, so the version order is only
  * partly inferable: nil precedes every value, and, assuming writes follow
  * reads inside a transaction (`wfr-keys?`), a committed txn that externally
  * read k = v and externally wrote k = v' puts v before v'. From those version

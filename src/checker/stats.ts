@@ -1,6 +1,6 @@
 /**
  * Maelstrom's `:stats` and `:availability` checkers
- * (docs/maelstrom-semantics.md §5.4).
+ * (docs/maelstrom.md §5.4).
  */
 import { CheckResult, HistoryOp } from './history';
 

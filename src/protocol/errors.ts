@@ -1,6 +1,6 @@
 /**
  * Maelstrom's error codes (resources/errors.edn in Maelstrom; see
- * docs/maelstrom-semantics.md §1.4), in one table.
+ * docs/maelstrom.md §1.4), in one table.
  *
  * "Definite" means the operation certainly did not take effect and never will.
  * A client (Maelstrom's, or our runner's) turns a definite error into a `fail`

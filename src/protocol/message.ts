@@ -2,7 +2,7 @@
  * Maelstrom's wire format: one JSON object per line, an envelope
  * `{src, dest, body}` (plus an integer `id` Maelstrom adds and nodes ignore),
  * and a body that is an object with a string `type`.
- * See docs/maelstrom-semantics.md §1.
+ * See docs/maelstrom.md §1.
  */
 
 /** Any JSON value. Keys and values of workloads keep their JSON type. */

@@ -13,7 +13,7 @@
  * one proposal (or one forward message), one Ready, one disk write, one Raft
  * message per peer and one stdout write.
  *
- * Error semantics (docs/design.md "Correctness contract"): a definite error
+ * Error semantics (docs/architecture.md "Error semantics"): a definite error
  * (11) only for a write that was never proposed nor forwarded; anything that
  * left this node may still commit, so its deadline answer is the indefinite
  * code 0. Reads change nothing, so every read error is definite.

@@ -1,6 +1,6 @@
 /**
  * lin-kv's state machine: a map from any JSON key to any JSON value with
- * read / write / cas (docs/maelstrom-semantics.md §5.1).
+ * read / write / cas (docs/maelstrom.md §5.1).
  *
  * Errors are definite by construction: they are decided when the command is
  * applied from the committed log, so "key does not exist" (20) and "precondition

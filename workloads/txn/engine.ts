@@ -1,6 +1,6 @@
 /**
  * The transaction engine shared by txn-list-append and txn-rw-register
- * (docs/maelstrom-semantics.md §5.2, §5.3): a map of JSON keys to JSON values
+ * (docs/maelstrom.md §5.2, §5.3): a map of JSON keys to JSON values
  * on which a whole transaction — a list of micro-ops `[f, key, arg]` — is
  * applied atomically, in order, each read seeing the transaction's own
  * earlier writes.
