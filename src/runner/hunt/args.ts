@@ -17,6 +17,8 @@ export interface HuntArgs {
   /** Whether --store was given (then the replay command names it). */
   storeGiven: boolean;
   maxRuns: number | null;
+  /** --no-final-reads: never draw --final-reads. */
+  noFinalReads: boolean;
 }
 
 interface HuntOption {
@@ -38,6 +40,7 @@ export const HUNT_OPTIONS: HuntOption[] = [
   { names: ['--replays'], arg: 'K', help: 're-run a finding\'s configuration K times to see how often it reproduces (default 3)' },
   { names: ['--store'], arg: 'DIR', help: 'result root (default ./store); runs go to DIR/hunt/<hunt id>/run-NNNN/' },
   { names: ['--runs'], arg: 'N', help: 'stop after N runs even if budget remains' },
+  { names: ['--no-final-reads'], arg: null, help: 'never draw --final-reads (drawn in ~80% of runs otherwise)' },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
 
@@ -168,6 +171,7 @@ export function parseHuntArgs(argv: readonly string[], defaultSeed: () => number
       store: values.get('--store') ?? 'store',
       storeGiven: values.has('--store'),
       maxRuns: opt('--runs', (v) => num('--runs', v, { integer: true, min: 1 })),
+      noFinalReads: values.has('--no-final-reads'),
     },
   };
 }

@@ -55,7 +55,7 @@ export function huntFixed(args: HuntArgs): HuntFixed {
     rate: args.rate,
     pool: faultPool(args.faults, args.durable),
     latencyDists: HUNT_LATENCY_DISTS,
-    finalReadsSupported: testHasOption('--final-reads'),
+    finalReadsSupported: !args.noFinalReads && testHasOption('--final-reads'),
   };
 }
 

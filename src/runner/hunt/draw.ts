@@ -18,7 +18,7 @@ export interface HuntFixed {
   pool: readonly string[];
   /** Latency distributions the test command accepts. */
   latencyDists: readonly string[];
-  /** Whether the test command has --final-reads. */
+  /** Whether runs may draw --final-reads (the test command has it, and no --no-final-reads). */
   finalReadsSupported: boolean;
 }
 

@@ -171,7 +171,7 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
     ['crash', String(counts.crash)],
   ];
   if (counts.error > 0) rows.push(['broken runs (no verdict)', String(counts.error)]);
-  if (found) rows.push(['replays', `${found.replays.length} (reproduced ${found.reproduced})`]);
+  if (found && found.replays.length > 0) rows.push(['replays (reproduced)', `${found.replays.length} (${found.reproduced})`]);
   rows.push(['total time', `${secs(totalMs)} s`]);
   rows.push(['time to first finding', finding ? `${secs(finding.endedAt)} s (run ${finding.draw.index})` : 'none']);
   for (const [k, v] of rows) line(`  ${k.padEnd(26)}${v.padStart(12)}`);
