@@ -19,6 +19,7 @@ const ELECTION_MIN_MS = 300;
 const ELECTION_MAX_MS = 600;
 const TICK_MS = 10;
 const MAX_BATCH = 100; // entries per AppendEntries
+const NO_LEADER_WAIT_MS = 500; // a request waits this long for an election before a definite 11
 
 const ERR_CRASH = 13; // indefinite: the operation may or may not have happened
 const ERR_UNAVAILABLE = 11; // definite: the operation did not happen
@@ -56,6 +57,7 @@ const results = new Map();
 // `forwarded`: on a follower, our forward's msg_id -> the client request it carries.
 const pending = new Map();
 const forwarded = new Map();
+let awaitingLeader = []; // requests that arrived while no leader was known
 
 function send(dest, body) {
   process.stdout.write(JSON.stringify({ src: me, dest, body }) + '\n');
@@ -155,6 +157,7 @@ function becomeLeader() {
   // one at once; that commits (indirectly) everything its predecessors left behind.
   log.push({ term: currentTerm, id: null, op: null });
   broadcastAppend();
+  dispatchAwaiting();
 }
 
 function sendAppend(peer) {
@@ -189,6 +192,7 @@ function onAppendEntries(msg) {
   if (b.term > currentTerm || role !== 'follower') becomeFollower(b.term);
   leader = msg.src;
   resetElectionTimer();
+  dispatchAwaiting();
   // §5.3 consistency check: append only directly after an entry both logs agree on; by the
   // Log Matching Property everything before it then agrees too.
   if (b.prevLogIndex > lastIndex() || log[b.prevLogIndex].term !== b.prevLogTerm) {
@@ -315,9 +319,14 @@ function onClientRequest(msg) {
     forwarded.set(fwdId, { request: msg, at: Date.now() });
     send(leader, { type: 'forward', msg_id: fwdId, op });
   } else {
-    // Nothing was sent anywhere, so the operation certainly did not happen.
-    reply(msg, { type: 'error', code: ERR_UNAVAILABLE, text: 'no leader' });
+    awaitingLeader.push({ request: msg, at: Date.now() });
   }
+}
+
+function dispatchAwaiting() {
+  const requests = awaitingLeader;
+  awaitingLeader = [];
+  for (const a of requests) onClientRequest(a.request);
 }
 
 function onForward(msg) {
@@ -346,6 +355,10 @@ function tick() {
     }
   } else if (now >= electionDeadline) {
     startElection();
+  }
+  // Nothing was sent anywhere for these, so the operation certainly did not happen.
+  while (awaitingLeader.length > 0 && now - awaitingLeader[0].at > NO_LEADER_WAIT_MS) {
+    reply(awaitingLeader.shift().request, { type: 'error', code: ERR_UNAVAILABLE, text: 'no leader' });
   }
   // The client gave up after a second; forget forwards that were never answered.
   for (const [id, f] of forwarded) if (now - f.at > 5000) forwarded.delete(id);
