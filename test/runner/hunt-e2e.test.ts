@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import execa from 'execa';
+import { mutantSource } from '../../corpus/mutants';
 import { parseTestArgs } from '../../src/runner/cli';
 
 /**
@@ -68,6 +69,15 @@ describe('maelstrom-local hunt end to end', function () {
     assert.match(r.stdout, /Nothing found in 2 run\(s\)/);
     const runs = fs.readdirSync(fs.readdirSync(path.join(r.store, 'hunt')).map((d) => path.join(r.store, 'hunt', d))[0]);
     assert.deepEqual(runs.sort(), ['run-0000', 'run-0001']);
+  });
+
+  it('a clearly broken Raft from the mutant corpus (any-node-reads-local-state) -> `hunt --budget 60 --seed 1` finds it, exit 1', async () => {
+    const bin = path.join(tmp, 'any-node-reads-local-state.js');
+    fs.writeFileSync(bin, mutantSource('any-node-reads-local-state'), { mode: 0o755 });
+    const r = await hunt(['-w', 'lin-kv', '--bin', bin, '--budget', '60', '--seed', '1', '--replays', '0']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /FOUND in run \d+ after [\d.]+ s: invalid/);
+    assert.match(r.stdout, /saw: {4}lin-kv key \S+ is not linearizable/);
   });
 
   it('bad arguments through main.ts -> 254; --help -> 0', async () => {
