@@ -107,8 +107,17 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
     const draw = drawRun(args.seed, i, fixed);
     const storeRoot = path.join(plan.huntDir, `run-${pad(i)}`);
     const argv = testArgv(draw, fixed, storeRoot);
+    const runStart = deps.now();
+    const ticker = deps.isTTY ? setInterval(() => progress(`${status(i, draw)} ... ${secs(deps.now() - runStart)} s`, false), 1000) : null;
     if (deps.isTTY) progress(`${status(i, draw)} ...`, false);
-    const result = await deps.runOne({ label: `run ${i}`, draw, argv, storeRoot });
+    let result: RunResult;
+    try {
+      result = await deps.runOne({ label: `run ${i}`, draw, argv, storeRoot });
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
+    // A run cut short by Ctrl-C has no verdict worth counting.
+    if (deps.interrupted() && !isFinding(result)) break;
     const rec: RunRecord = { draw, argv, result, endedAt: elapsed() };
     runs.push(rec);
     const text = `${status(i, draw)} -> ${verdictText(result)} (${secs(result.durationMs)} s)`;
