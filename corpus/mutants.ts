@@ -197,7 +197,7 @@ export const MUTANTS: readonly Mutant[] = [
     description:
       'a deposed leader keeps its waiting requests and answers each with whatever commits at its index, even another leader\u2019s entry: after a partition heals, writes the old minority leader proposed are acknowledged though they never happened',
     patches: [
-      { find: "  if (role === 'leader') abandonPending();\n", replace: '' },
+      { find: "    note('stepping down');\n    abandonPending();\n", replace: "    note('stepping down');\n" },
       {
         find: 'if (waiting.term === entry.term && result !== null) waiting.respond(result);',
         replace: 'if (result !== null) waiting.respond(result);',

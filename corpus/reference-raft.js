@@ -67,6 +67,11 @@ function reply(request, body) {
   send(request.src, Object.assign({}, body, { in_reply_to: request.body.msg_id }));
 }
 
+// stderr is the node's log (Maelstrom keeps it per node); stdout carries only protocol messages.
+function note(text) {
+  process.stderr.write(`${new Date().toISOString()} ${me} term ${currentTerm}: ${text}\n`);
+}
+
 function lastIndex() {
   return log.length - 1;
 }
@@ -89,7 +94,10 @@ function becomeFollower(term) {
     currentTerm = term;
     votedFor = null;
   }
-  if (role === 'leader') abandonPending();
+  if (role === 'leader') {
+    note('stepping down');
+    abandonPending();
+  }
   role = 'follower';
   leader = null;
   resetElectionTimer();
@@ -149,6 +157,7 @@ function onRequestVoteRes(msg) {
 function becomeLeader() {
   role = 'leader';
   leader = me;
+  note(`leader with log ${lastIndex()}, commit ${commitIndex}`);
   for (const p of peers()) {
     nextIndex.set(p, lastIndex() + 1);
     matchIndex.set(p, 0);
