@@ -57,7 +57,7 @@ describe('maelstrom-local hunt end to end', function () {
     const r = await hunt(['-w', 'lin-kv', '--bin', path.join(FIX, 'crash-after-init.js'), '--time-limit', '1.5', '--rate', '20', '--replays', '1', '--seed', '3', '--no-final-reads']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /FOUND in run 0 after [\d.]+ s: crash/);
-    assert.match(r.stdout, /saw: {4}node n\d exited during the test with exit code 3; its last stderr line: "fixture: exiting on purpose"/);
+    assert.match(r.stdout, /saw: {4}node n\d exited during the test with exit code 3; its last stderr message: "fixture: exiting on purpose"/);
     assert.match(r.stdout, /reproduced in 1 of 1 replays/);
   });
 

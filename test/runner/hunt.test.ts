@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseTestArgs, TestConfig } from '../../src/runner/cli';
 import { HuntArgs, parseHuntArgs } from '../../src/runner/hunt/args';
-import { classify, RunResult } from '../../src/runner/hunt/child';
+import { classify, lastStderrMessage, RunResult } from '../../src/runner/hunt/child';
 import { runHuntCommand } from '../../src/runner/hunt/command';
 import { drawRun, HuntFixed, RunDraw, shortForm, testArgv } from '../../src/runner/hunt/draw';
 import { DURABLE_FAULTS, faultPool, HUNT_FAULTS, MEMORY_SAFE_FAULTS } from '../../src/runner/hunt/faults';
@@ -220,11 +220,15 @@ describe('hunt: what the checker saw', () => {
       const r = classify(255, null, 'crashed: n1', stderr, tmp, 10);
       assert.equal(r.verdict, 'crash');
       assert.deepEqual(r.crash, { node: 'n1', code: '2', signal: null, lastStderr: 'panic: index out of range' });
-      assert.match(r.detail, /node n1 exited during the test with exit code 2; its last stderr line: "panic: index out of range"/);
+      assert.match(r.detail, /node n1 exited during the test with exit code 2; its last stderr message: "panic: index out of range"/);
       const init = classify(255, null, '', 'Jepsen broke: node n0 exited (code 1, signal null) before answering init (:init-failed); its last stderr lines:\nboom', null, 10);
       assert.equal(init.verdict, 'crash');
       assert.match(init.detail, /node n0 exited before answering init with exit code 1/);
       assert.equal(classify(255, null, '', 'Jepsen broke: node n0 did not answer init within 10000 ms (:init-failed)', null, 1).verdict, 'error');
+      const trace = ['x.js:171', '    ^', '', "TypeError: Cannot read properties of undefined (reading 'term')", '    at sendAppend (x.js:171:36)', '    at handle (x.js:388:14)', '', 'Node.js v20.20.2'];
+      assert.equal(lastStderrMessage(trace), "TypeError: Cannot read properties of undefined (reading 'term') (at sendAppend (x.js:171:36))");
+      assert.equal(lastStderrMessage(['a', 'b', '']), 'b');
+      assert.equal(lastStderrMessage([]), null);
       assert.equal(classify(254, null, '', 'maelstrom-local test: --bin x: no such file\nRun ...', null, 1).usageError !== undefined, true);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -80,7 +80,7 @@ export function huntUsage(): string {
     '',
     'On a finding (an invalid verdict, or a node that exited): the run\'s store directory, the exact',
     '`bin/maelstrom-local test ...` command that replays its configuration, what the checker saw (lin-kv: the key',
-    'and the impossible operation; txn: the anomaly names; crash: node, exit code, last stderr line), and how many',
+    'and the impossible operation; txn: the anomaly names; crash: node, exit code, last stderr message), and how many',
     'of --replays re-runs of the same command reproduced it (real processes are not deterministic).',
     '',
     `Known faults: ${HUNT_FAULTS.join(', ')}.`,

@@ -62,10 +62,24 @@ export function findRunDir(storeRoot: string, workload: string): string | null {
   return names.length ? path.join(base, names[names.length - 1]) : null;
 }
 
+/**
+ * The last stderr line that says something: for an uncaught exception Node
+ * ends with a stack trace and "Node.js vX.Y.Z", so skip those and give the
+ * error message with its first frame.
+ */
+export function lastStderrMessage(lines: readonly string[]): string | null {
+  let end = lines.length;
+  while (end > 0 && (lines[end - 1].trim() === '' || /^Node\.js v\d/.test(lines[end - 1].trim()))) end--;
+  if (end === 0) return null;
+  let i = end - 1;
+  while (i > 0 && /^\s+at /.test(lines[i])) i--;
+  if (i < end - 1 && !/^\s+at /.test(lines[i])) return `${lines[i].trim()} (${lines[i + 1].trim()})`;
+  return lines[end - 1];
+}
+
 function lastLineOf(file: string): string | null {
   try {
-    const lines = tailLines(fs.readFileSync(file, 'utf8'), 1);
-    return lines.length ? lines[0] : null;
+    return lastStderrMessage(tailLines(fs.readFileSync(file, 'utf8'), 64));
   } catch {
     return null;
   }
@@ -107,7 +121,7 @@ export function classify(exitCode: number | null, signal: string | null, stdout:
       crash: { node, code: m[2], signal: sig, lastStderr },
       detail:
         `node ${node} exited ${when} with exit code ${m[2]}${sig ? ` (signal ${sig})` : ''}; ` +
-        (lastStderr !== null ? `its last stderr line: ${JSON.stringify(lastStderr.length > 300 ? lastStderr.slice(0, 300) + '...' : lastStderr)}` : 'it wrote nothing to stderr'),
+        (lastStderr !== null ? `its last stderr message: ${JSON.stringify(lastStderr.length > 300 ? lastStderr.slice(0, 300) + '...' : lastStderr)}` : 'it wrote nothing to stderr'),
     };
   }
   const why = tailLines(stderr, 3).join(' | ') || tailLines(stdout, 2).join(' | ') || `exit ${exitCode}, signal ${signal}`;
@@ -117,8 +131,7 @@ export function classify(exitCode: number | null, signal: string | null, stdout:
 function stderrBlockLastLine(stderr: string): string | null {
   const m = /And to STDERR:\n([\s\S]*?)\nFull STDERR logs/.exec(stderr);
   if (!m) return null;
-  const lines = tailLines(m[1], 1);
-  return lines.length ? lines[0] : null;
+  return lastStderrMessage(tailLines(m[1], 64));
 }
 
 export interface ExecuteOptions {
