@@ -41,6 +41,13 @@ describe('maelstrom-local hunt end to end', function () {
     const dir = /store: {2}(.*)/.exec(r.stdout)?.[1] ?? '';
     assert.ok(dir.startsWith(path.join(r.store, 'hunt')), dir);
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')).valid, false);
+    // hunt.json (what make hunt-bench reads) carries the same finding.
+    const summary = JSON.parse(fs.readFileSync(path.join(path.dirname(path.dirname(path.dirname(dir))), 'hunt.json'), 'utf8'));
+    assert.equal(summary['exit-code'], 1);
+    assert.equal(summary.finding.run, 0);
+    assert.equal(summary.finding.store, dir);
+    assert.equal(summary.finding.reproduced, 2);
+    assert.ok(summary.finding['found-after-ms'] > 0);
     // The replay command parses back, through the test command's parser, to the run's own configuration.
     const replay = (/replay: (.*)/.exec(r.stdout)?.[1] ?? '').split(' ');
     assert.deepEqual(replay.slice(0, 2), ['bin/maelstrom-local', 'test']);
@@ -68,7 +75,7 @@ describe('maelstrom-local hunt end to end', function () {
     assert.doesNotMatch(r.stdout, /Everything looks good/);
     assert.match(r.stdout, /Nothing found in 2 run\(s\)/);
     const runs = fs.readdirSync(fs.readdirSync(path.join(r.store, 'hunt')).map((d) => path.join(r.store, 'hunt', d))[0]);
-    assert.deepEqual(runs.sort(), ['run-0000', 'run-0001']);
+    assert.deepEqual(runs.sort(), ['hunt.json', 'run-0000', 'run-0001']);
   });
 
   it('a clearly broken Raft from the mutant corpus (any-node-reads-local-state) -> `hunt --budget 60 --seed 1` finds it, exit 1', async () => {

@@ -127,5 +127,36 @@ export async function runHuntCommand(argv: readonly string[], io: HuntIo): Promi
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+  fs.writeFileSync(path.join(huntDir, 'hunt.json'), JSON.stringify(huntSummary(args, outcome), null, 2) + '\n');
   return outcome.exitCode;
+}
+
+/** hunt.json: the outcome in a form scripts can read (make hunt-bench builds its table from it). */
+export function huntSummary(args: HuntArgs, o: HuntOutcome): Record<string, unknown> {
+  const f = o.finding;
+  return {
+    seed: args.seed,
+    workload: args.workload,
+    bin: args.bin,
+    'budget-s': args.budgetS,
+    'exit-code': o.exitCode,
+    runs: o.runs.length,
+    'distinct-configurations': o.distinctConfigs,
+    counts: o.counts,
+    'total-ms': o.totalMs,
+    finding:
+      f === null
+        ? null
+        : {
+            run: f.run.draw.index,
+            'found-after-ms': f.run.endedAt,
+            verdict: f.run.result.verdict,
+            kind: f.run.result.kind ?? null,
+            detail: f.run.result.detail,
+            store: f.run.result.dir,
+            replay: f.replayCommand,
+            replays: f.replays.length,
+            reproduced: f.reproduced,
+          },
+  };
 }
