@@ -30,11 +30,16 @@ MAELSTROM_TEST = $(MAELSTROM) test --bin $(NODE_BIN) --node-count $(NODE_COUNT) 
   $(if $(NODE_ARGS),-- $(NODE_ARGS))
 
 .PHONY: help build test typecheck unit clean lin-kv txn-list-append txn-rw-register echo unique-ids \
-        maelstrom-install raft-test raft-soak sim sim-ci bench bench-quick bench-checker bench-storage bench-router
+        maelstrom-install raft-test raft-soak sim sim-ci bench bench-quick bench-checker bench-storage bench-router \
+        corpus hunt hunt-bench
 
 MOCHA_ONLY := node_modules/.bin/mocha --no-config -r test/support/register.js --extension ts --reporter dot
 TS_NODE    := node -r ./test/support/register.js
 SEEDS    ?= 1000
+HUNT_BUDGET ?= 300
+HUNT_SEED   ?=
+# Extra arguments for bench/hunt-bench.ts, e.g. HUNT_BENCH_ARGS="--false-positives 1800 --demo /path/raft.rb"
+HUNT_BENCH_ARGS ?=
 WORKLOAD ?= lin-kv
 
 help: ## List the targets
@@ -109,3 +114,13 @@ bench: build ## Throughput/latency/msgs-per-op table, reference points, floors, 
 
 bench-quick: build ## A ~1.5 minute subset of make bench
 	$(TS_NODE) bench/run.ts --quick
+
+corpus: build ## Broken Rafts to hunt: dist/corpus/<mutant>.js, dist/corpus/reference.js, dist/test/raft-node-broken.js
+	$(TS_NODE) corpus/build.ts
+
+hunt: build ## Swarm-test our node for HUNT_BUDGET s (default 300): make hunt WORKLOAD=lin-kv HUNT_SEED=7
+	$(MAELSTROM) hunt -w $(WORKLOAD) --bin $(NODE_BIN) --budget $(HUNT_BUDGET) $(if $(HUNT_SEED),--seed $(HUNT_SEED)) $(ARGS) \
+	  $(if $(NODE_ARGS),-- $(NODE_ARGS))
+
+hunt-bench: build ## Detection table: every mutant and broken switch, 5 standard tests vs 3 hunts of 120 s (~1 h)
+	$(TS_NODE) bench/hunt-bench.ts $(HUNT_BENCH_ARGS)
