@@ -239,7 +239,7 @@ describe('hunt: what the checker saw', () => {
 describe('hunt: the loop and its exit codes (scripted runs)', () => {
   const baseArgs: HuntArgs = {
     workload: 'lin-kv', bin: 'node.js', binArgs: [], budgetS: 100, seed: 1, nodeCount: null, timeLimitS: null, rate: null,
-    faults: null, durable: false, replays: 3, store: 'store', storeGiven: false, maxRuns: null, noFinalReads: false,
+    faults: null, durable: false, replays: 3, store: 'store', storeGiven: false, maxRuns: null, noFinalReads: false, liveness: false,
   };
   const result = (verdict: RunResult['verdict'], extra: Partial<RunResult> = {}): RunResult => ({ verdict, exitCode: 0, dir: `/s/${verdict}`, detail: `saw ${verdict}`, durationMs: 10_000, ...extra });
   const scripted = async (verdicts: RunResult[], argsOver: Partial<HuntArgs> = {}) => {
@@ -294,6 +294,20 @@ describe('hunt: the loop and its exit codes (scripted runs)', () => {
     const parsed = parseTestArgs(replay.split(' ').slice(2), () => 0);
     assert.ok(!parsed.help && parsed.config.seed === seen[1].draw.seed && parsed.config.nodes.length === seen[1].draw.nodeCount);
     assert.equal(outcome.finding?.reproduced, 2);
+  });
+
+  it('a liveness-only invalid run (stats/availability) is counted but is not a finding unless --liveness', async () => {
+    const liveness = result('invalid', { exitCode: 1, kind: 'liveness', detail: 'stats: no cas ever succeeded' });
+    const plain = await scripted([result('valid'), liveness, result('valid')]);
+    assert.equal(plain.outcome.exitCode, 0);
+    assert.equal(plain.seen.length, 10, 'the hunt goes on to the end of its budget');
+    assert.equal(plain.outcome.counts.liveness, 1);
+    assert.equal(plain.outcome.counts.invalid, 0);
+    assert.match(plain.out, /liveness only \(not a finding without --liveness\): stats: no cas ever succeeded/);
+    assert.match(plain.out, /liveness only\s+1\n/);
+    const asked = await scripted([result('valid'), liveness, result('valid')], { liveness: true, replays: 0 });
+    assert.equal(asked.outcome.exitCode, 1);
+    assert.match(asked.out, /FOUND in run 1 after 20\.0 s: invalid \(liveness\)/);
   });
 
   it('a crash -> 1; --replays 0 skips replays; --store given -> the replay command names it', async () => {

@@ -19,6 +19,8 @@ export interface HuntArgs {
   maxRuns: number | null;
   /** --no-final-reads: never draw --final-reads. */
   noFinalReads: boolean;
+  /** --liveness: a run where only stats/availability failed is a finding too. */
+  liveness: boolean;
 }
 
 interface HuntOption {
@@ -41,6 +43,7 @@ export const HUNT_OPTIONS: HuntOption[] = [
   { names: ['--store'], arg: 'DIR', help: 'result root (default ./store); runs go to DIR/hunt/<hunt id>/run-NNNN/' },
   { names: ['--runs'], arg: 'N', help: 'stop after N runs even if budget remains' },
   { names: ['--no-final-reads'], arg: null, help: 'never draw --final-reads (drawn in ~80% of runs otherwise)' },
+  { names: ['--liveness'], arg: null, help: 'also stop on a run where only stats/availability failed (an op type never succeeded)' },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
 
@@ -82,6 +85,8 @@ export function huntUsage(): string {
     '`bin/maelstrom-local test ...` command that replays its configuration, what the checker saw (lin-kv: the key',
     'and the impossible operation; txn: the anomaly names; crash: node, exit code, last stderr message), and how many',
     'of --replays re-runs of the same command reproduced it (real processes are not deterministic).',
+    'A run where only the stats/availability checkers objected (some operation type never succeeded: a power loss',
+    'every half second allows that) is listed as "liveness only" and counted, but is a finding only with --liveness.',
     '',
     `Known faults: ${HUNT_FAULTS.join(', ')}.`,
     'Exit codes: 0 nothing found, 1 a finding (invalid or crash), 2 no run was valid and none invalid (only',
@@ -172,6 +177,7 @@ export function parseHuntArgs(argv: readonly string[], defaultSeed: () => number
       storeGiven: values.has('--store'),
       maxRuns: opt('--runs', (v) => num('--runs', v, { integer: true, min: 1 })),
       noFinalReads: values.has('--no-final-reads'),
+      liveness: values.has('--liveness'),
     },
   };
 }

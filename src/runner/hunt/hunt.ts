@@ -51,7 +51,7 @@ export interface HuntOutcome {
   exitCode: number;
   runs: RunRecord[];
   finding: Finding | null;
-  counts: Record<Verdict, number>;
+  counts: Record<Bucket, number>;
   distinctConfigs: number;
   totalMs: number;
 }
@@ -65,8 +65,24 @@ export const EXIT_INTERRUPTED = 130;
 const pad = (i: number): string => String(i).padStart(4, '0');
 const secs = (ms: number): string => (ms / 1000).toFixed(1);
 
-export function isFinding(r: RunResult): boolean {
-  return r.verdict === 'invalid' || r.verdict === 'crash';
+/**
+ * A finding is a safety violation (the workload's checker said invalid) or a
+ * node that exited. A run where only Maelstrom's stats/availability checkers
+ * objected (some operation type never succeeded) is counted as "liveness" but
+ * is not a finding unless --liveness asks for it: the hunt draws schedules (a
+ * power loss every half second, say) under which a correct Raft legitimately
+ * serves nothing for a whole short run.
+ */
+export function isFinding(r: RunResult, livenessCounts = false): boolean {
+  if (r.verdict === 'crash') return true;
+  if (r.verdict !== 'invalid') return false;
+  return livenessCounts || r.kind !== 'liveness';
+}
+
+/** Summary bucket of a run: its verdict, with liveness-only invalid runs apart. */
+export type Bucket = Verdict | 'liveness';
+export function bucketOf(r: RunResult): Bucket {
+  return r.verdict === 'invalid' && r.kind === 'liveness' ? 'liveness' : r.verdict;
 }
 
 /** The replay command a person runs: `--store` only if the hunt was given one, and then the user's root. */
@@ -117,7 +133,7 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
       if (ticker) clearInterval(ticker);
     }
     // A run cut short by Ctrl-C has no verdict worth counting.
-    if (deps.interrupted() && !isFinding(result)) break;
+    if (deps.interrupted() && !isFinding(result, args.liveness)) break;
     const rec: RunRecord = { draw, argv, result, endedAt: elapsed() };
     runs.push(rec);
     const text = `${status(i, draw)} -> ${verdictText(result)} (${secs(result.durationMs)} s)`;
@@ -128,7 +144,8 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
       break;
     }
     if (result.verdict === 'error' || result.verdict === 'unknown') line(`  ${result.detail}`);
-    if (isFinding(result)) {
+    if (bucketOf(result) === 'liveness' && !args.liveness) line(`  liveness only (not a finding without --liveness): ${result.detail}`);
+    if (isFinding(result, args.liveness)) {
       finding = rec;
       break;
     }
@@ -165,8 +182,8 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
     line(`maelstrom-local hunt: ${usageProblem.detail}`);
   }
 
-  const counts: Record<Verdict, number> = { valid: 0, invalid: 0, unknown: 0, crash: 0, error: 0 };
-  for (const r of runs) counts[r.result.verdict]++;
+  const counts: Record<Bucket, number> = { valid: 0, invalid: 0, liveness: 0, unknown: 0, crash: 0, error: 0 };
+  for (const r of runs) counts[bucketOf(r.result)]++;
   const distinctConfigs = new Set(runs.map((r) => configKey(r.draw))).size;
   const totalMs = elapsed();
   line('');
@@ -176,6 +193,7 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
     ['distinct configurations', String(distinctConfigs)],
     ['valid', String(counts.valid)],
     ['invalid', String(counts.invalid)],
+    ['liveness only', String(counts.liveness)],
     ['unknown', String(counts.unknown)],
     ['crash', String(counts.crash)],
   ];
