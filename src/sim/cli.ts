@@ -57,6 +57,8 @@ Output:
 Pinning parts of the seed's random choice (all are re-emitted in replay commands):
   --nodes 3|5|7          cluster size
   --faults LIST          comma-separated subset of ${FAULT_KINDS.join(',')}, or none
+  --no-batching          the node's --no-batching (one entry per AppendEntries, one command per proposal)
+  --no-pipelining        the node's --no-pipelining (one AppendEntries in flight per follower)
   --read-mode MODE       read-index | lease
   --rate N               client ops per second
   --fault-ms N           length of the fault phase (virtual ms, default 5000)
@@ -142,6 +144,14 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
         shaping(raw);
         break;
       }
+      case '--no-batching':
+        args.overrides.batching = false;
+        args.shapingFlags.push(flag);
+        break;
+      case '--no-pipelining':
+        args.overrides.pipelining = false;
+        args.shapingFlags.push(flag);
+        break;
       case '--read-mode': {
         const m = value();
         if (m !== 'read-index' && m !== 'lease') throw new UsageError(`--read-mode must be read-index or lease, not "${m}"`);

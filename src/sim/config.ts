@@ -6,6 +6,7 @@
  */
 import type { TestingFaults } from '../raft';
 import { Rng } from '../runner/rng';
+import { DEFAULT_OPTIONS } from '../server/options';
 import type { ServerTestingFaults } from '../server/server';
 
 export type LatencyShape = 'constant' | 'uniform' | 'exponential' | 'spiky';
@@ -19,14 +20,28 @@ export interface NetworkProfile {
   duplicate: number;
 }
 
-export type FaultKind = 'partition' | 'crash' | 'pause' | 'loss' | 'duplicate' | 'slow-network' | 'disk-slow';
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow'];
+export type FaultKind = 'partition' | 'crash' | 'pause' | 'loss' | 'duplicate' | 'slow-network' | 'disk-slow' | 'leader-strike';
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow', 'leader-strike'];
+/** The kinds that cycle at random instants (leader-strike is driven by elections instead). */
+const CYCLING_KINDS = FAULT_KINDS.filter((k) => k !== 'leader-strike');
+
+/** The leader-strike fault (nemesis.ts, leaderElected). */
+export interface StrikeProfile {
+  /** The struck leader first sends k messages to its peers, k log-uniform in [0, maxMessages). */
+  maxMessages: number;
+  /** Mean length of a strike (exponential), ms. */
+  meanMs: number;
+}
 
 export interface Tunables {
   nodeCount: 3 | 5 | 7;
   batching: boolean;
   pipelining: boolean;
   maxInflightMsgs: number;
+  /** Entry bytes per AppendEntries (and per proposal batch) when batching is on. */
+  maxBatchBytes: number;
+  /** Length of a Raft tick; elections time out after 20-40 ticks, heartbeats every 5. */
+  tickMs: number;
   readMode: 'read-index' | 'lease';
   snapshotInterval: number;
 }
@@ -53,6 +68,7 @@ export interface SimConfig {
   faults: FaultKind[];
   /** Mean virtual time between a fault's start and stop (and stop and next start), ms. */
   faultMeanMs: number;
+  strike: StrikeProfile;
   /**
    * Per-node clock rate in [1 - driftBound, 1 + driftBound]. The Raft core's
    * leases assume tick rates differ by less than (electionTicks - leaseTicks)
@@ -66,6 +82,9 @@ export interface SimConfig {
 }
 
 export const DRIFT_BOUND = 0.02;
+
+/** The server's default election timeout in ticks (src/server/options.ts). */
+const ELECTION_TICKS = DEFAULT_OPTIONS.electionTicks;
 
 export const DEFAULT_PHASES: Phases = { faultMs: 5000, recoveryMs: 3000, finalMs: 1500 };
 
@@ -92,6 +111,8 @@ export function chooseConfig(seed: number, workload: string, overrides: ConfigOv
     batching: overrides.batching ?? drawnBatching,
     pipelining,
     maxInflightMsgs: pipelining ? rng.pick([4, 32, 256]) : 1,
+    maxBatchBytes: 64 * 1024, // drawn below
+    tickMs: 10, // drawn below
     readMode: overrides.readMode ?? (rng.float() < 0.5 ? 'read-index' : 'lease'),
     // Small intervals make snapshots, compaction and InstallSnapshot happen within a short run.
     snapshotInterval: rng.pick([10_000, 200, 50]),
@@ -106,22 +127,36 @@ export function chooseConfig(seed: number, workload: string, overrides: ConfigOv
   if (overrides.faults) faults = [...overrides.faults];
   else {
     // Every fault has an even chance; about one seed in eight runs fault-free (pure concurrency).
-    faults = FAULT_KINDS.filter(() => rng.float() < 0.45);
+    faults = CYCLING_KINDS.filter(() => rng.float() < 0.45);
   }
   const clockRates = Array.from({ length: nodeCount }, () => 1 + (rng.float() * 2 - 1) * DRIFT_BOUND);
+  const drawnRate = rng.pick([50, 100, 200]);
+  const faultMeanMs = rng.pick([150, 400, 1000]);
+  // Drawn after everything else, so that adding them left every earlier draw of a seed as it was.
+  if (rng.float() < 0.45 && !overrides.faults) faults.push('leader-strike');
+  // Small batches (a few entries per AppendEntries): a lagging follower is caught up in many
+  // steps, each acknowledged on its own, as with batching off.
+  tunables.maxBatchBytes = rng.pick([64 * 1024, 64 * 1024, 1024, 128]);
+  // Shorter ticks (elections in 100-200 ms instead of 200-400 ms): more leader changes per run.
+  tunables.tickMs = rng.pick([10, 10, 5]);
+  const electionMs = ELECTION_TICKS * tunables.tickMs;
+  const strike: StrikeProfile = {
+    maxMessages: rng.pick([4, 8]),
+    meanMs: rng.pick([0.75, 1.5]) * electionMs,
+  };
   // Stop-and-wait with one entry per message replicates one entry per round trip:
   // at 200 ops/s over 10 ms links the cluster is simply overloaded and every
   // liveness window would fail. Keep that mode to loads it can carry.
-  const slowestMode = !tunables.batching && !tunables.pipelining;
+  const slowestMode = !tunables.pipelining && (!tunables.batching || tunables.maxBatchBytes < 1024);
   if (slowestMode) network.meanMs = Math.min(network.meanMs, 2);
-  const drawnRate = rng.pick([50, 100, 200]);
   return {
     seed,
     workload,
     tunables,
     network,
     faults,
-    faultMeanMs: rng.pick([150, 400, 1000]),
+    faultMeanMs,
+    strike,
     clockRates,
     rate: overrides.rate ?? (slowestMode ? 50 : drawnRate),
     phases: { ...DEFAULT_PHASES, ...overrides.phases },
@@ -137,10 +172,13 @@ export function describeConfig(c: SimConfig): string {
     `${t.nodeCount} nodes`,
     `batching=${t.batching}`,
     `pipelining=${t.pipelining}(${t.maxInflightMsgs})`,
+    t.batching && t.maxBatchBytes !== 64 * 1024 ? `max-batch=${t.maxBatchBytes}B` : '',
+    t.tickMs !== 10 ? `tick=${t.tickMs}ms` : '',
     `read=${t.readMode}`,
     `snapshot-every=${t.snapshotInterval}`,
     `net=${c.network.shape}/${c.network.meanMs}ms`,
     `faults=[${c.faults.join(',')}]/${c.faultMeanMs}ms`,
+    c.faults.includes('leader-strike') ? `strike=<${c.strike.maxMessages}msgs/${c.strike.meanMs}ms` : '',
     `rate=${c.rate}/s`,
     brokenNames.length > 0 ? `BROKEN=[${brokenNames.join(',')}]` : '',
   ]

@@ -11,7 +11,7 @@ import type { HistoryRecorder } from '../runner/history-recorder';
 import { partitionGrudge, PARTITION_SPECS } from '../runner/partitions';
 import type { Rng } from '../runner/rng';
 import type { Scheduler, TimerHandle } from '../runner/scheduler';
-import type { FaultKind, NetworkProfile } from './config';
+import type { FaultKind, NetworkProfile, StrikeProfile } from './config';
 import type { SimNetwork } from './sim-network';
 import type { SimNode } from './sim-node';
 import type { Trace } from './trace';
@@ -19,6 +19,8 @@ import type { Trace } from './trace';
 export interface SimNemesisDeps {
   faults: readonly FaultKind[];
   meanMs: number;
+  /** Leader strikes (see leaderElected): how many messages get out first, how long a strike lasts. */
+  strike: StrikeProfile;
   nodes: readonly SimNode[];
   network: SimNetwork;
   profile: NetworkProfile;
@@ -35,12 +37,14 @@ export class SimNemesis {
   private stopped = false;
   private readonly crashed = new Set<SimNode>();
   private readonly paused = new Set<SimNode>();
+  private striking = false;
   events = 0;
 
   constructor(private readonly d: SimNemesisDeps) {}
 
   start(stopAt: number): void {
-    for (const kind of this.d.faults) this.cycle(kind, false);
+    for (const kind of this.d.faults) if (kind !== 'leader-strike') this.cycle(kind, false);
+    this.striking = this.d.faults.includes('leader-strike');
     this.d.scheduler.after(Math.max(0, stopAt - this.d.scheduler.now()), () => this.healAll());
   }
 
@@ -49,7 +53,7 @@ export class SimNemesis {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) t.cancel();
-    this.d.network.heal();
+    this.d.network.healAll();
     this.d.network.faults.loss = 0;
     this.d.network.faults.duplicate = 0;
     this.d.network.faults.slowdown = 1;
@@ -59,6 +63,87 @@ export class SimNemesis {
     for (const n of this.crashed) this.d.restart(n);
     this.crashed.clear();
     this.note('heal-all', null, 'healed');
+  }
+
+  /**
+   * The leader-strike fault: a node that has just taken office gets `k` more
+   * messages to its peers out (k log-uniform in [0, maxMessages): often none,
+   * or just its first AppendEntries, sometimes a few round trips' worth), then
+   * is struck at that message boundary: isolated (both ways, or only what it
+   * sends, so it still hears acks), crashed, or paused, for an exponential
+   * while. Counting messages instead of time lands on the protocol's steps
+   * whatever the latency: a leader's entries end up on a minority, successive
+   * leaders of different terms hold different tails, a new leader is cut off
+   * while it catches a follower up with old-term entries (Raft §5.4.2, Figure
+   * 8). Faults at random instants almost never land inside these windows.
+   */
+  leaderElected(node: SimNode): void {
+    if (!this.striking || this.stopped) return;
+    const { rng, network, strike } = this.d;
+    const k = Math.floor(Math.exp(rng.float() * Math.log(strike.maxMessages + 1))) - 1;
+    const action = rng.pick(['isolate', 'mute', 'crash', 'pause'] as const);
+    const duration = rng.exponential(strike.meanMs);
+    const crashesBefore = node.crashes;
+    network.afterSends(node.id, k, () => {
+      // Struck only in the life that took office.
+      if (this.stopped || !node.running || node.crashes !== crashesBefore) return;
+      this.strikeNode(node, action, k, duration);
+    });
+  }
+
+  /** Runs inside the node's send: network changes at once, the process itself right after this turn. */
+  private strikeNode(node: SimNode, action: 'isolate' | 'mute' | 'crash' | 'pause', k: number, duration: number): void {
+    const { network, scheduler, rng } = this.d;
+    const later = (fn: () => void): void => {
+      this.timers.push(scheduler.after(duration, () => !this.stopped && fn()));
+    };
+    const detail = { node: node.id, afterMessages: k, ms: Math.round(duration) };
+    if (action === 'isolate' || action === 'mute') {
+      const direction = action === 'isolate' ? 'both' : 'outgoing';
+      network.isolate(node.id, direction);
+      this.note(`strike-${action}`, detail, 'isolated');
+      return later(() => {
+        network.rejoin(node.id, direction);
+        this.note(`end-${action}`, node.id, 'rejoined');
+        this.stillLeading(node);
+      });
+    }
+    // Nothing more of this turn gets out; the process stops once the turn is over.
+    network.isolate(node.id, 'outgoing');
+    this.timers.push(
+      scheduler.after(0, () => {
+        network.rejoin(node.id, 'outgoing');
+        if (this.stopped || !node.running || (action === 'pause' && node.isPaused)) return;
+        if (action === 'crash') {
+          const powerLoss = rng.float() < 0.5;
+          node.crash(powerLoss);
+          this.paused.delete(node);
+          this.crashed.add(node);
+          this.note(powerLoss ? 'strike-power-loss' : 'strike-kill', detail, 'crashed');
+          return later(() => {
+            if (!this.crashed.has(node)) return;
+            this.crashed.delete(node);
+            this.d.restart(node);
+            this.note('restart', node.id, 'restarted');
+          });
+        }
+        node.pause();
+        this.paused.add(node);
+        this.note('strike-pause', detail, 'paused');
+        later(() => {
+          if (!this.paused.has(node)) return;
+          this.paused.delete(node);
+          node.resume();
+          this.note('resume', node.id, 'resumed');
+          this.stillLeading(node);
+        });
+      }),
+    );
+  }
+
+  /** A struck leader that is back and still leads is as good as newly in office: strike it again. */
+  private stillLeading(node: SimNode): void {
+    if (node.raftStatus?.role === 'leader') this.leaderElected(node);
   }
 
   private cycle(kind: FaultKind, active: boolean): void {
@@ -126,6 +211,8 @@ export class SimNemesis {
         victim.diskSlowdown = rng.pick([10, 50, 100]);
         return this.note('start-disk-slow', victim.id, victim.diskSlowdown);
       }
+      case 'leader-strike':
+        return; // event-driven (leaderElected), no cycle
     }
   }
 
@@ -176,6 +263,8 @@ export class SimNemesis {
       case 'disk-slow':
         for (const n of nodes) n.diskSlowdown = 1;
         return this.note('stop-disk-slow', null, 'fast');
+      case 'leader-strike':
+        return;
     }
   }
 

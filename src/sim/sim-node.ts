@@ -20,6 +20,9 @@ import type { Trace } from './trace';
 import { watchStorage } from './watched-storage';
 import type { CommitChecker } from './commit-checker';
 
+/** What RaftServer logs when its replica becomes leader (src/server/server.ts, onSoftState). */
+const LEADER_LINE = 'raft: role leader ';
+
 export interface SimNodeDeps {
   id: string;
   scheduler: Scheduler;
@@ -35,6 +38,11 @@ export interface SimNodeDeps {
   output(src: string, dest: string, line: string): void;
   /** An exception escaped the node's code: a bug, reported as a failure of the run. */
   onError(node: string, error: unknown): void;
+  /**
+   * The node just took office (its log line for the role change; the Ready that
+   * carries its first AppendEntries is being sent in this same turn).
+   */
+  onLeader?(node: SimNode): void;
 }
 
 export class SimNode {
@@ -90,6 +98,7 @@ export class SimNode {
       random: () => this.d.rng.float(),
       log: (line: string) => {
         if (this.d.trace.enabled) this.d.trace.record('log', this.id, line);
+        if (line.startsWith(LEADER_LINE) && this.life === life) this.d.onLeader?.(this);
       },
       send: (m: Envelope) => {
         if (this.life !== life) return;
@@ -103,6 +112,8 @@ export class SimNode {
       batching: this.d.tunables.batching,
       pipelining: this.d.tunables.pipelining,
       maxInflightMsgs: this.d.tunables.maxInflightMsgs,
+      maxBatchBytes: this.d.tunables.maxBatchBytes,
+      tickMs: this.d.tunables.tickMs,
       readMode: this.d.tunables.readMode,
       snapshotInterval: this.d.tunables.snapshotInterval,
       statsIntervalMs: 0,

@@ -102,6 +102,8 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
   const clientNet = new Network({ scheduler, latency: () => 0, rng: root.fork('client-net'), journal: new NetJournal() });
   clientNet.setServerIds(ids);
   const nodes = new Map<string, SimNode>();
+  // Created with the client phase; nodes tell it when one takes office (leader strikes).
+  let nemesis: SimNemesis | null = null;
   const commits = new CommitChecker();
   const network = new SimNetwork(scheduler, config.network, root.fork('network'), trace, (dest, line) => nodes.get(dest)?.deliver(line));
 
@@ -125,6 +127,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
         // Replies to a client that has gone away are dropped, as Maelstrom drops them.
         if (clientNet.isRegistered(dest)) clientNet.send(src, dest, JSON.parse(line).body);
       },
+      onLeader: (node) => nemesis?.leaderElected(node),
       onError: (node, error) => {
         const e = error as Error;
         failures.push(`node ${node} threw: ${e?.stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}`);
@@ -174,7 +177,6 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
   const timeLimitMs = faultMs + recoveryMs + finalMs;
   let done = false;
   let interpreter: Interpreter | null = null;
-  let nemesis: SimNemesis | null = null;
   const phaseStart = scheduler.now();
   if (failures.length === 0) {
     history.startClock();
@@ -198,6 +200,7 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
     nemesis = new SimNemesis({
       faults: config.faults,
       meanMs: config.faultMeanMs,
+      strike: config.strike,
       nodes: [...nodes.values()],
       network,
       profile: config.network,
