@@ -1,4 +1,5 @@
 import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS } from './final-reads';
+import { LIN_KV_VALUE_COUNT } from './workload';
 import { HEAVY_TAIL_CAP, LATENCY_DISTS, LatencyDist, LOGNORMAL_SIGMA, PARETO_SHAPE } from './latency';
 import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN } from './nemesis';
 
@@ -22,6 +23,8 @@ export interface TestConfig {
   keyCount: number;
   maxTxnLength: number;
   maxWritesPerKey: number;
+  /** Extension --value-count: lin-kv writes and cas values are drawn from [0, N) (Maelstrom: 5). */
+  valueCount: number;
   logStderr: boolean;
   seed: number;
   store: string;
@@ -61,6 +64,7 @@ export const OPTIONS: OptionSpec[] = [
   { names: ['--seed'], arg: 'INT', help: 'seed for every random choice (default: random, printed at start)', ours: true },
   { names: ['--store'], arg: 'DIR', help: 'where results go (default ./store)', ours: true },
   { names: ['--final-heal'], arg: 'SECONDS', help: 'heal every fault this long before the time limit and let the cluster recover', ours: true },
+  { names: ['--value-count'], arg: 'N', help: 'lin-kv: values written and compared are drawn from [0, N) (default 5, as Maelstrom)', ours: true },
   { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
@@ -235,6 +239,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
       keyCount: parseNumber('--key-count', one('--key-count') ?? '10', { integer: true, min: 1 }),
       maxTxnLength: parseNumber('--max-txn-length', one('--max-txn-length') ?? '4', { integer: true, min: 1 }),
       maxWritesPerKey: parseNumber('--max-writes-per-key', one('--max-writes-per-key') ?? '16', { integer: true, min: 1 }),
+      valueCount: parseNumber('--value-count', one('--value-count') ?? String(LIN_KV_VALUE_COUNT), { integer: true, min: 1 }),
       logStderr: values.has('--log-stderr'),
       seed,
       store: one('--store') ?? 'store',

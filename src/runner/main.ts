@@ -13,6 +13,7 @@ import { createRunDir, writeHistory, writeLinearizabilityPictures, writePictures
 import { exitCodeFor, summaryLines } from './summary';
 import { TestRun } from './test-run';
 import { CheckResult } from '../checker/history';
+import { LIN_KV_VALUE_COUNT } from './workload';
 
 /** Entry point of bin/maelstrom-local: the only place (with process-host.ts) that touches real time, files and processes. */
 
@@ -87,6 +88,7 @@ function workloadOptions(config: TestConfig) {
     keyCount: config.keyCount,
     maxTxnLength: config.maxTxnLength,
     maxWritesPerKey: config.maxWritesPerKey,
+    valueCount: config.valueCount,
     consistencyModels: config.consistencyModels,
     latencyMs: config.latencyMs,
   };
@@ -100,7 +102,8 @@ async function runTest(config: TestConfig): Promise<number> {
     `maelstrom-local test -w ${config.workload} --bin ${config.bin} --node-count ${config.nodes.length} ` +
       `--concurrency ${config.concurrency} --rate ${config.rate} --time-limit ${config.timeLimitS} --latency ${config.latencyMs} ` +
       `--latency-dist ${config.latencyDist}${config.nemesis.length ? ` --nemesis ${config.nemesis.join(',')} --nemesis-interval ${config.nemesisIntervalS}` : ''}` +
-      `${config.finalHealS !== null ? ` --final-heal ${config.finalHealS}` : ''}${config.finalReads ? ' --final-reads' : ''}`,
+      `${config.finalHealS !== null ? ` --final-heal ${config.finalHealS}` : ''}${config.finalReads ? ' --final-reads' : ''}` +
+      `${config.valueCount !== LIN_KV_VALUE_COUNT ? ` --value-count ${config.valueCount}` : ''}`,
   );
   out(`Seed: ${config.seed}  (replay with --seed ${config.seed})`);
 

@@ -20,11 +20,20 @@ export interface FreeWorker {
   process: number;
 }
 
+/** Maelstrom's lin-kv value range: (rand-int 5). */
+export const LIN_KV_VALUE_COUNT = 5;
+
 export interface WorkloadOptions {
   /** Active keys for txn workloads (Elle default 10). */
   keyCount: number;
   maxTxnLength: number;
   maxWritesPerKey: number;
+  /**
+   * lin-kv: values are drawn from [0, valueCount). Maelstrom uses 5; with so few
+   * values a lost or stale write often reads the same as a concurrent one, so
+   * the hunt sometimes draws more (a lost write then has nowhere to hide).
+   */
+  valueCount?: number;
   consistencyModels: string[];
   /** --latency in ms (lin-kv's timeout scales with it). */
   latencyMs: number;

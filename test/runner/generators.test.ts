@@ -57,6 +57,20 @@ describe(`lin-kv generator (spec §5.1; SEED=${SEED})`, () => {
     assert.deepEqual([...values].sort(), [0, 1, 2, 3, 4]);
   });
 
+  it('--value-count N draws written and compared values from [0, N)', () => {
+    const g = new LinKvGenerator(ctx(3, 6, SEED, { ...DEFAULT_OPTIONS, valueCount: 100 }));
+    const all = rotating(6);
+    const values = new Set<number>();
+    for (let i = 0; i < 20000; i++) {
+      const { op } = g.next(all()) ?? assert.fail('no op');
+      const v = (op.value as unknown[])[1];
+      if (op.f === 'write') values.add(v as number);
+      if (op.f === 'cas') for (const x of v as number[]) values.add(x);
+    }
+    assert.equal(values.size, 100);
+    assert.ok([...values].every((v) => Number.isInteger(v) && v >= 0 && v < 100));
+  });
+
   it('moves a group to a fresh key once more than 20 distinct processes used the current one', () => {
     const g = new LinKvGenerator(ctx(2, 8)); // two groups of 4
     const keyFor = (thread: number, process: number): unknown => {

@@ -94,9 +94,28 @@ describe('hunt: drawing run configurations', () => {
   it('the short form names the drawn config', () => {
     const d: RunDraw = {
       index: 0, seed: 1, nodeCount: 3, timeLimitS: 12, rate: 140, concurrencyPerNode: 2, latencyDist: 'exponential', latencyMs: 8,
-      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalHealS: 2, txn: null,
+      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalHealS: 2, valueCount: null, txn: null,
     };
     assert.equal(shortForm(d), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s fh2 fr');
+    assert.equal(shortForm({ ...d, valueCount: 100 }), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s v100 fh2 fr');
+  });
+
+  it('lin-kv draws a wider --value-count in about two thirds of the runs when the test command has it; never for txn', () => {
+    const counts = new Map<number | null, number>();
+    for (let i = 0; i < 600; i++) {
+      const v = drawRun(3, i, fixedFor('lin-kv', { valueCountSupported: true })).valueCount;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    assert.deepEqual([...counts.keys()].sort(), [100, 1000, 20, null].sort());
+    const maelstrom = counts.get(null) ?? 0;
+    assert.ok(maelstrom > 150 && maelstrom < 250, `Maelstrom's 5 values in ${maelstrom} of 600`);
+    assert.equal(drawRun(3, 0, fixedFor('lin-kv')).valueCount, null, 'not without support');
+    for (let i = 0; i < 50; i++) assert.equal(drawRun(3, i, fixedFor('txn-list-append', { valueCountSupported: true })).valueCount, null);
+    const d = drawRun(3, [...Array(50).keys()].find((i) => drawRun(3, i, fixedFor('lin-kv', { valueCountSupported: true })).valueCount !== null) ?? 0, fixedFor('lin-kv', { valueCountSupported: true }));
+    const argv = testArgv(d, fixedFor('lin-kv', { valueCountSupported: true }), null);
+    assert.equal(argv[argv.indexOf('--value-count') + 1], String(d.valueCount));
+    const parsed = parseTestArgs(argv, () => 0);
+    assert.ok(!parsed.help && parsed.config.valueCount === d.valueCount);
   });
 });
 

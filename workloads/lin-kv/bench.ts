@@ -1,7 +1,7 @@
 import { checkLinKv } from '../../src/checker/linearizability';
 import { linKvFinalReads } from '../../src/runner/final-reads';
 import { Body } from '../../src/protocol/message';
-import { BenchWorkload, FreeWorker, GeneratorContext, OpGenerator, OpSpec, ValueCheck, WorkloadOptions } from '../../src/runner/workload';
+import { BenchWorkload, FreeWorker, GeneratorContext, LIN_KV_VALUE_COUNT, OpGenerator, OpSpec, ValueCheck, WorkloadOptions } from '../../src/runner/workload';
 
 /** Jepsen's process-limit for each key of the linearizable-register test (spec §5.1). */
 export const LIN_KV_PROCESS_LIMIT = 20;
@@ -16,16 +16,18 @@ interface Group {
  * (spec §5.1): workers split into contiguous groups of 2N, each group on one
  * key at a time from the shared sequence 0, 1, 2, ...; `reserve N reads` by
  * ABSOLUTE worker id (so only group 0 ever reads), everything else mixes
- * write : cas = 1 : 2; values uniform in [0, 5). A group moves to a fresh key
+ * write : cas = 1 : 2; values uniform in [0, 5) (our --value-count widens it). A group moves to a fresh key
  * once more than 20 distinct processes have used its current one.
  */
 export class LinKvGenerator implements OpGenerator {
   private readonly groups: Group[] = [];
   private nextKey = 0;
   private readonly groupSize: number;
+  private readonly valueCount: number;
 
   constructor(private readonly ctx: GeneratorContext) {
     this.groupSize = 2 * ctx.nodeCount;
+    this.valueCount = ctx.options.valueCount ?? LIN_KV_VALUE_COUNT;
     const groupCount = ctx.concurrency / this.groupSize;
     for (let g = 0; g < groupCount; g++) this.groups.push({ key: this.nextKey++, processes: new Set() });
   }
@@ -57,8 +59,8 @@ export class LinKvGenerator implements OpGenerator {
     const k = group.key;
     let op: OpSpec;
     if (readClass) op = { f: 'read', value: [k, null] };
-    else if (rng.int(3) === 0) op = { f: 'write', value: [k, rng.int(5)] };
-    else op = { f: 'cas', value: [k, [rng.int(5), rng.int(5)]] };
+    else if (rng.int(3) === 0) op = { f: 'write', value: [k, rng.int(this.valueCount)] };
+    else op = { f: 'cas', value: [k, [rng.int(this.valueCount), rng.int(this.valueCount)]] };
     return { thread: worker.thread, op };
   }
 }

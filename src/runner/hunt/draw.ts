@@ -20,6 +20,8 @@ export interface HuntFixed {
   latencyDists: readonly string[];
   /** Whether runs may draw --final-reads (the test command has it, and no --no-final-reads). */
   finalReadsSupported: boolean;
+  /** Whether lin-kv runs may draw --value-count (the test command has it). */
+  valueCountSupported?: boolean;
 }
 
 export interface RunDraw {
@@ -36,6 +38,8 @@ export interface RunDraw {
   nemesisIntervalS: number;
   finalReads: boolean;
   finalHealS: number | null;
+  /** lin-kv only: --value-count (null: Maelstrom's 5, flag omitted). */
+  valueCount: number | null;
   /** txn workloads only. */
   txn: { keyCount: number; maxTxnLength: number; maxWritesPerKey: number } | null;
 }
@@ -110,8 +114,12 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
       maxWritesPerKey: t.pick([2, 4, 8, 16, 32]),
     };
   }
+  // Maelstrom's 5 values let a lost or stale write pass for a concurrent write of the same value;
+  // a wider range leaves it nowhere to hide. Keep Maelstrom's own range in a third of the runs.
+  const vals = r('values');
+  const valueCount = fixed.workload === 'lin-kv' && fixed.valueCountSupported === true && vals.float() >= 1 / 3 ? vals.pick([20, 100, 1000]) : null;
   const seed = r('seed').nextUint32();
-  return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalHealS, txn };
+  return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalHealS, valueCount, txn };
 }
 
 /** The `maelstrom-local test` arguments (after `test`) that run exactly this configuration. */
@@ -129,6 +137,7 @@ export function testArgv(d: RunDraw, fixed: HuntFixed, store: string | null): st
     '--nemesis-interval', String(d.nemesisIntervalS),
   ];
   if (d.txn) a.push('--key-count', String(d.txn.keyCount), '--max-txn-length', String(d.txn.maxTxnLength), '--max-writes-per-key', String(d.txn.maxWritesPerKey));
+  if (d.valueCount !== null) a.push('--value-count', String(d.valueCount));
   if (d.finalReads) a.push('--final-reads');
   if (d.finalHealS !== null) a.push('--final-heal', String(d.finalHealS));
   a.push('--seed', String(d.seed));
@@ -155,6 +164,7 @@ export function shortForm(d: RunDraw): string {
     `nem=${d.nemesis.join('+')}/${d.nemesisIntervalS}s`,
   ];
   if (d.txn) parts.push(`k${d.txn.keyCount}/len${d.txn.maxTxnLength}/w${d.txn.maxWritesPerKey}`);
+  if (d.valueCount !== null) parts.push(`v${d.valueCount}`);
   if (d.finalHealS !== null) parts.push(`fh${d.finalHealS}`);
   if (d.finalReads) parts.push('fr');
   return parts.join(' ');
