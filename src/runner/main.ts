@@ -214,6 +214,7 @@ async function runTest(config: TestConfig): Promise<number> {
     mutes: outcome.mutes,
     durationS: Math.max(1e-3, config.timeLimitS),
     seed: config.seed,
+    missingKeys: config.finalReads,
   });
   writeResults(dir, results, warn);
   if (workload.name === 'lin-kv') writeLinearizabilityPictures(dir, results.workload as CheckResult, warn);

@@ -1,4 +1,5 @@
 import { checkAvailability, checkStats } from '../checker/stats';
+import { checkMissingKeys } from '../checker/missing-keys';
 import { CheckResult, HistoryOp, mergeValidity, Validity } from '../checker/history';
 import { NetStats } from './journal';
 import { MuteEvent } from './test-run';
@@ -98,6 +99,8 @@ export interface ResultsInput {
   /** Client phase length in seconds, for throughput. */
   durationS: number;
   seed: number;
+  /** Extension (with --final-reads): lin-kv's missing-keys check (src/checker/missing-keys.ts). */
+  missingKeys?: boolean;
 }
 
 /**
@@ -133,6 +136,7 @@ export function computeResults(input: ResultsInput): Record<string, unknown> & {
     net,
     workload,
   };
+  if (input.missingKeys && input.workload.name === 'lin-kv') parts['missing-keys'] = safeCheck('missing-keys', () => checkMissingKeys(history));
   const valid = mergeValidity(Object.values(parts).map((r) => r.valid));
   return {
     ...parts,

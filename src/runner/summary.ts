@@ -56,6 +56,8 @@ export function summaryLines(config: TestConfig, dir: string, history: readonly 
   for (const m of mutes) lines.push(`WARNING: node ${m.node} went MUTE: ${m.reason}`);
   const workload = results.workload as CheckResult;
   lines.push(`Checkers: stats ${v(results.stats)}, availability ${v(results.availability)}, net ${v(results.net)}, workload ${v(workload)}`);
+  const missing = results['missing-keys'] as CheckResult | undefined;
+  if (missing) lines.push(`Missing keys (ours, with --final-reads): ${v(missing)}${missing.valid === false ? ` - ${String(missing.explanation)}` : ''}`);
   for (const [name, r] of Object.entries(results)) {
     const e = (r as CheckResult | undefined)?.error;
     if (e !== undefined && typeof r === 'object') lines.push(`  ${name}: ${typeof e === 'string' ? e : JSON.stringify(e)}`);

@@ -98,6 +98,43 @@ describe(`--final-reads (extension; virtual clock, SEED=${SEED})`, () => {
     assert.ok(withReads.logs.some((l) => /final reads: \d+ ok of \d+ attempt/.test(l)));
   });
 
+  it('lin-kv: a node that forgets whole keys (answers "does not exist") is caught by the missing-keys check, only with --final-reads', async () => {
+    const go = async (finalReads: boolean) => {
+      const store = new Map<string, unknown>();
+      let wiped = false;
+      const base = sharedKvLogic(store);
+      const { outcome } = await runVirtual({
+        workload: linKvBench,
+        nodes: N3,
+        concurrency: 6,
+        rate: 200,
+        timeLimitMs: 2000,
+        seed: SEED,
+        finalReads,
+        host: (id, s) =>
+          new SimHost(id, s, (msg, emit, self) => {
+            // Like a cluster that lost its whole log: after the client phase every key is gone.
+            if (!wiped && s.now() >= 3000) {
+              wiped = true;
+              store.clear();
+            }
+            base(msg, emit, self);
+          }),
+      });
+      return computeResults({ history: outcome.history, workload: linKvBench, options: DEFAULT_OPTIONS, availability: null, net: outcome.net, mutes: [], durationS: 2, seed: SEED, missingKeys: finalReads });
+    };
+    const without = await go(false);
+    assert.equal(without.valid, true);
+    assert.equal(without['missing-keys'], undefined);
+    const withReads = await go(true);
+    // The linearizability checker alone cannot see it: a failed read is not a read.
+    assert.equal((withReads.workload as { valid: unknown }).valid, true);
+    const missing = withReads['missing-keys'] as { valid: unknown; explanation: string };
+    assert.equal(missing.valid, false);
+    assert.match(missing.explanation, /was told the key does not exist, but op #\d+ had written it/);
+    assert.equal(withReads.valid, false);
+  });
+
   it('txn-list-append: one read-only txn of every key per node; a lost acknowledged append is invalid only with --final-reads', async () => {
     const go = async (finalReads: boolean) => {
       const shared = { lists: new Map<string, unknown[]>(), forgotten: false };

@@ -88,10 +88,12 @@ export function describeResults(results: unknown): string {
   if (isObj(w) && w.valid === false) parts.push(describeLinKv(w) ?? describeTxn(w) ?? `workload checker invalid: ${JSON.stringify(w).slice(0, 200)}`);
   const s = results.stats;
   if (isObj(s) && s.valid === false) parts.push(describeStats(s) ?? 'stats invalid.');
+  const m = results['missing-keys'];
+  if (isObj(m) && m.valid === false) parts.push(`missing keys: ${show(m.explanation)}.`);
   const a = results.availability;
   if (isObj(a) && a.valid === false) parts.push(`availability: ok-fraction ${show(a['ok-fraction'])} < required ${show(a.required)}.`);
   for (const name of invalid) {
-    if (!['workload', 'stats', 'availability'].includes(name)) parts.push(`${name} checker invalid.`);
+    if (!['workload', 'stats', 'availability', 'missing-keys'].includes(name)) parts.push(`${name} checker invalid.`);
   }
   if (invalid.length === 0) {
     for (const name of unknown) {
@@ -107,6 +109,7 @@ export function describeResults(results: unknown): string {
 export function invalidKind(results: unknown): 'safety' | 'liveness' | 'other' {
   if (!isObj(results)) return 'other';
   if (isObj(results.workload) && results.workload.valid === false) return 'safety';
+  if (isObj(results['missing-keys']) && results['missing-keys'].valid === false) return 'safety';
   if ((isObj(results.stats) && results.stats.valid === false) || (isObj(results.availability) && results.availability.valid === false)) return 'liveness';
   return 'other';
 }
