@@ -71,6 +71,27 @@ describe(`lin-kv generator (spec §5.1; SEED=${SEED})`, () => {
     assert.ok([...values].every((v) => Number.isInteger(v) && v >= 0 && v < 100));
   });
 
+  it('with a wide --value-count, most cas ops expect one of the key\'s last 4 issued values (so some can succeed)', () => {
+    const g = new LinKvGenerator(ctx(3, 6, SEED, { ...DEFAULT_OPTIONS, valueCount: 1000 }));
+    const all = rotating(6);
+    const recent: number[] = [];
+    let cas = 0;
+    let fromRecent = 0;
+    for (let i = 0; i < 20000; i++) {
+      const { op } = g.next(all()) ?? assert.fail('no op');
+      if (op.f === 'read') continue;
+      const v = (op.value as unknown[])[1];
+      if (op.f === 'cas') {
+        const [from, to] = v as [number, number];
+        cas++;
+        if (recent.includes(from)) fromRecent++;
+        recent.push(to);
+      } else recent.push(v as number);
+      if (recent.length > 4) recent.shift();
+    }
+    assert.ok(fromRecent / cas > 0.7 && fromRecent / cas < 0.85, `${fromRecent} of ${cas}`);
+  });
+
   it('moves a group to a fresh key once more than 20 distinct processes used the current one', () => {
     const g = new LinKvGenerator(ctx(2, 8)); // two groups of 4
     const keyFor = (thread: number, process: number): unknown => {

@@ -24,6 +24,7 @@ export class LinKvGenerator implements OpGenerator {
   private nextKey = 0;
   private readonly groupSize: number;
   private readonly valueCount: number;
+  private readonly recent = new Map<number, number[]>();
 
   constructor(private readonly ctx: GeneratorContext) {
     this.groupSize = 2 * ctx.nodeCount;
@@ -59,11 +60,38 @@ export class LinKvGenerator implements OpGenerator {
     const k = group.key;
     let op: OpSpec;
     if (readClass) op = { f: 'read', value: [k, null] };
-    else if (rng.int(3) === 0) op = { f: 'write', value: [k, rng.int(this.valueCount)] };
-    else op = { f: 'cas', value: [k, [rng.int(this.valueCount), rng.int(this.valueCount)]] };
+    else if (rng.int(3) === 0) op = { f: 'write', value: [k, this.issue(k, rng.int(this.valueCount))] };
+    else op = { f: 'cas', value: [k, [this.casFrom(k), this.issue(k, rng.int(this.valueCount))]] };
     return { thread: worker.thread, op };
   }
+
+  /** Remember a value this generator sent for `key` (only needed for the wide-value cas below). */
+  private issue(key: number, value: number): number {
+    if (this.valueCount > LIN_KV_VALUE_COUNT) {
+      const recent = this.recent.get(key) ?? [];
+      recent.push(value);
+      if (recent.length > RECENT_VALUES) recent.shift();
+      this.recent.set(key, recent);
+    }
+    return value;
+  }
+
+  /**
+   * The value a cas expects. Maelstrom's range (5 values) draws it blindly, as
+   * Jepsen does, and a fifth of cas ops succeed. Drawn blindly from 1000
+   * values almost none would, so then it is one of the key's last few
+   * issued values (or blind, a quarter of the time).
+   */
+  private casFrom(key: number): number {
+    const rng = this.ctx.rng;
+    const recent = this.recent.get(key);
+    if (this.valueCount <= LIN_KV_VALUE_COUNT || !recent || rng.int(4) === 0) return rng.int(this.valueCount);
+    return recent[rng.int(recent.length)];
+  }
 }
+
+/** With a wide --value-count, cas compares against one of the key's last few issued values. */
+const RECENT_VALUES = 4;
 
 function keyOf(op: OpSpec): unknown {
   return (op.value as unknown[])[0];
