@@ -8,6 +8,7 @@ import { CommitChecker } from '../../src/sim/commit-checker';
 import { chooseConfig, DRIFT_BOUND } from '../../src/sim/config';
 import { checkLiveness } from '../../src/sim/liveness';
 import { SimNetwork } from '../../src/sim/sim-network';
+import { simulate } from '../../src/sim/simulate';
 import { NO_TRACE } from '../../src/sim/trace';
 
 function op(index: number, timeMs: number, type: HistoryOp['type'], process: number, f: string, extra: Partial<HistoryOp> = {}): HistoryOp {
@@ -90,6 +91,37 @@ describe('sim: network', () => {
     assert.deepEqual(got, ['a:ba', 'b:ab2']);
   });
 
+  it('isolations (leader strikes) outlive partition heals; a send budget strikes at a message boundary', () => {
+    const scheduler = new VirtualScheduler();
+    const got: string[] = [];
+    const net = new SimNetwork(scheduler, profile, new Rng(3), NO_TRACE, (dest, line) => got.push(`${dest}:${line}`));
+    net.send('a', 'b', 'before');
+    net.isolate('a', 'outgoing');
+    net.send('a', 'b', 'muted');
+    net.send('b', 'a', 'heard');
+    net.heal();
+    net.send('a', 'b', 'still-muted');
+    scheduler.runAll();
+    assert.deepEqual(got.sort(), ['a:heard', 'b:before'], 'what a muted node sent earlier arrives; it still hears');
+    net.rejoin('a', 'outgoing');
+    got.length = 0;
+    net.send('b', 'a', 'inflight');
+    net.isolate('a', 'both');
+    net.send('a', 'b', 'out');
+    scheduler.runAll();
+    assert.deepEqual(got, [], 'an isolated node loses what is in flight to it');
+    net.healAll();
+    let struck = 0;
+    net.afterSends('a', 2, () => {
+      struck++;
+      net.isolate('a', 'outgoing');
+    });
+    for (const m of ['1', '2', '3', '4']) net.send('a', 'b', m);
+    scheduler.runAll();
+    assert.equal(struck, 1);
+    assert.deepEqual(got.sort(), ['b:1', 'b:2'], 'two messages get out, the strike holds from the third');
+  });
+
   it('a cut applies to messages already in flight; loss, duplication and reordering happen', () => {
     const scheduler = new VirtualScheduler();
     const got: string[] = [];
@@ -155,5 +187,16 @@ describe('sim: configuration and command line', () => {
       [['--frobnicate'], /unknown option/],
     ];
     for (const [argv, re] of bad) assert.throws(() => parseSimArgs(argv), (e: unknown) => e instanceof UsageError && re.test((e as Error).message), argv.join(' '));
+  });
+});
+
+describe('sim: leader strikes', function () {
+  this.timeout(60_000);
+  it('every new leader is noticed and struck (the hook on the server log line still matches)', async () => {
+    const config = chooseConfig(5, 'lin-kv', { faults: ['leader-strike'], phases: { faultMs: 1500, recoveryMs: 2500, finalMs: 800 } });
+    const r = await simulate(config);
+    assert.deepEqual(r.failures, []);
+    const strikes = r.history.filter((o) => o.process === 'nemesis' && String(o.f).startsWith('strike-'));
+    assert.ok(strikes.length >= 4, `only ${strikes.length / 2} strikes in 1.5 s`);
   });
 });

@@ -39,10 +39,12 @@ const SWITCHES: Switch[] = [
   { name: 'server ackWritesBeforeCommit', flag: 'ack-writes-before-commit', overrides: { broken: { server: { ackWritesBeforeCommit: true } }, phases: PHASES }, bound: 20 },
   { name: 'server readsWithoutReadIndex', flag: 'reads-without-read-index', overrides: { broken: { server: { readsWithoutReadIndex: true } }, phases: PHASES }, bound: 20 },
   { name: 'raft skipLogUpToDateCheck', flag: 'skip-log-up-to-date-check', overrides: { broken: { raft: { skipLogUpToDateCheck: true } } }, bound: 60 },
-  { name: 'raft grantTwoVotesPerTerm', flag: 'grant-two-votes-per-term', overrides: { broken: { raft: { grantTwoVotesPerTerm: true } } }, bound: 60 },
+  // Short phases: at full length its first catch (seed 1) is a 256 MB message storm, ~40 s a run.
+  { name: 'raft grantTwoVotesPerTerm', flag: 'grant-two-votes-per-term', overrides: { broken: { raft: { grantTwoVotesPerTerm: true } }, phases: PHASES }, bound: 60 },
   // Figure 8 needs an old-term entry acknowledged on its own, before the new leader's no-op:
   // one entry per AppendEntries (batching off, as the core tester's churn profile forces),
-  // and 3 nodes, where one strike decides a majority. The swarm draws both in 12% of seeds.
+  // and 3 nodes, where one strike decides a majority. The swarm draws both in 12% of seeds;
+  // pinned here, about 1 seed in 37 catches it (seeds 1..300: 14, 74, 123, ...).
   {
     name: 'raft commitOldTermByCounting',
     flag: 'commit-old-term-by-counting',
