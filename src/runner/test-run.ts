@@ -208,6 +208,12 @@ export class TestRun {
   private async finalReads(healedAt: number): Promise<void> {
     const o = this.o;
     this.nemesis?.healAll();
+    // A crashed node ends the test without analysis (exit 255); reading through the rest would only wait out the bound.
+    const crashed = this.detectCrashes();
+    if (crashed.length > 0) {
+      o.log(`final reads: skipped, node(s) ${crashed.map((c) => c.node).join(', ')} exited during the test`);
+      return;
+    }
     const wait = healedAt + FINAL_READ_RECOVERY_MS - o.scheduler.now();
     if (wait > 0) await new Promise<void>((resolve) => o.scheduler.after(wait, resolve));
     const reads = o.workload.finalReads?.(this.history.ops, o.options) ?? [];

@@ -135,6 +135,29 @@ describe(`--final-reads (extension; virtual clock, SEED=${SEED})`, () => {
     assert.equal(withReads.valid, false);
   });
 
+  it('no final reads once a node has crashed (the run ends without analysis anyway)', async () => {
+    const store = new Map<string, unknown>();
+    const { outcome, logs } = await runVirtual({
+      workload: linKvBench,
+      nodes: N3,
+      concurrency: 6,
+      rate: 100,
+      timeLimitMs: 1000,
+      seed: SEED,
+      finalReads: true,
+      host: (id, s) => {
+        const h: SimHost = new SimHost(id, s, (msg, emit, self) => {
+          if (msg.body.type === 'init' && id === 'n1') s.after(300, () => h.exit(3));
+          sharedKvLogic(store)(msg, emit, self);
+        });
+        return h;
+      },
+    });
+    assert.deepEqual(outcome.crashes.map((c) => c.node), ['n1']);
+    assert.equal(finals(outcome.history).length, 0);
+    assert.ok(logs.some((l) => /final reads: skipped, node\(s\) n1 exited during the test/.test(l)), logs.join('\n'));
+  });
+
   it('txn-list-append: one read-only txn of every key per node; a lost acknowledged append is invalid only with --final-reads', async () => {
     const go = async (finalReads: boolean) => {
       const shared = { lists: new Map<string, unknown[]>(), forgotten: false };
