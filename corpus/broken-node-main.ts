@@ -6,10 +6,10 @@
  *
  *   dist/test/raft-node-broken.js --broken skip-log-up-to-date-check [--broken NAME ...] [node options]
  *
- * NAME is one of the simulator's switches (src/sim/cli.ts BROKEN_SWITCHES);
+ * NAME is one of the simulator's switches (src/sim/broken-switches.ts);
  * every other argument goes to the node's own option parser.
  */
-import { BROKEN_SWITCHES } from '../src/sim/cli';
+import { BROKEN_SWITCHES } from '../src/sim/broken-switches';
 import type { BrokenSwitches } from '../src/sim/config';
 import { runNode } from '../src/server/run-node';
 

@@ -2,8 +2,7 @@
  * Command line of the simulator (src/sim/main.ts). Parsing only: every
  * mistake becomes a UsageError that says how to fix it.
  */
-import type { TestingFaults } from '../raft';
-import type { ServerTestingFaults } from '../server/server';
+import { BROKEN_SWITCHES } from './broken-switches';
 import { FAULT_KINDS, type BrokenSwitches, type ConfigOverrides, type FaultKind } from './config';
 import { SIM_WORKLOADS } from './simulate';
 
@@ -22,24 +21,7 @@ export interface SimArgs {
   quiet: boolean;
 }
 
-export const BROKEN_SWITCHES: Record<string, (b: BrokenSwitches) => void> = {
-  'ack-writes-before-commit': (b) => setServer(b, 'ackWritesBeforeCommit'),
-  'reads-without-read-index': (b) => setServer(b, 'readsWithoutReadIndex'),
-  'commit-old-term-by-counting': (b) => setRaft(b, 'commitOldTermByCounting'),
-  'grant-two-votes-per-term': (b) => setRaft(b, 'grantTwoVotesPerTerm'),
-  'skip-log-up-to-date-check': (b) => setRaft(b, 'skipLogUpToDateCheck'),
-  'read-without-quorum-check': (b) => setRaft(b, 'readWithoutQuorumCheck'),
-  'ack-before-persist': (b) => setRaft(b, 'ackBeforePersist'),
-  'lease-outlives-election': (b) => setRaft(b, 'leaseOutlivesElection'),
-};
-
-function setServer(b: BrokenSwitches, key: keyof ServerTestingFaults): void {
-  b.server = { ...b.server, [key]: true };
-}
-
-function setRaft(b: BrokenSwitches, key: keyof TestingFaults): void {
-  b.raft = { ...b.raft, [key]: true };
-}
+export { BROKEN_SWITCHES } from './broken-switches';
 
 export const SIM_HELP = `maelstrom-sim: deterministic simulation of a whole Raft cluster (real node code, virtual clock/network/disk)
 

@@ -10,7 +10,7 @@ import execa from 'execa';
 import { buildCorpus } from '../../corpus/build';
 import { parseBrokenArgs } from '../../corpus/broken-node-main';
 import { MUTANTS } from '../../corpus/mutants';
-import { BROKEN_SWITCHES } from '../../src/sim/cli';
+import { BROKEN_SWITCHES } from '../../src/sim/broken-switches';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const init = JSON.stringify({ src: 'c0', dest: 'n1', body: { type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n1', 'n2', 'n3'] } });
