@@ -122,12 +122,18 @@ function parseNumber(flag: string, v: string, opts: { integer?: boolean; min?: n
 }
 
 /**
- * Parse the arguments after `test`. Like Jepsen's CLI (tools.cli), non-option
- * arguments anywhere, and everything after `--`, go to the node binary.
+ * The option scanner `test` and `hunt` share: every value of each option,
+ * keyed by its last (long) name, in order; non-option arguments anywhere and
+ * everything after `--` go to the node binary. `--name=value` works for
+ * options with a value. Flags without a value are recorded as "true".
  */
-export function parseTestArgs(argv: readonly string[], defaultSeed: () => number): ParsedCommand {
-  const byName = new Map<string, OptionSpec>();
-  for (const o of OPTIONS) for (const n of o.names) byName.set(n, o);
+export function scanOptions(
+  argv: readonly string[],
+  specs: readonly { names: string[]; arg: string | null }[],
+  unknown: (name: string) => string,
+): { values: Map<string, string[]>; positional: string[] } {
+  const byName = new Map<string, { names: string[]; arg: string | null }>();
+  for (const o of specs) for (const n of o.names) byName.set(n, o);
   const values = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -143,7 +149,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const name = eq > 0 ? a.slice(0, eq) : a;
     const spec = byName.get(name);
-    if (!spec) throw new UsageError(`unknown option ${name}; see --help`);
+    if (!spec) throw new UsageError(unknown(name));
     const key = spec.names[spec.names.length - 1];
     if (spec.arg === null) {
       if (eq > 0) throw new UsageError(`${name} takes no value`);
@@ -158,6 +164,15 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
     }
     values.set(key, [...(values.get(key) ?? []), v]);
   }
+  return { values, positional };
+}
+
+/**
+ * Parse the arguments after `test`. Like Jepsen's CLI (tools.cli), non-option
+ * arguments anywhere, and everything after `--`, go to the node binary.
+ */
+export function parseTestArgs(argv: readonly string[], defaultSeed: () => number): ParsedCommand {
+  const { values, positional } = scanOptions(argv, OPTIONS, (name) => `unknown option ${name}; see --help`);
   if (values.has('--help')) return { help: true };
   const one = (k: string): string | undefined => values.get(k)?.at(-1);
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli';
+import { scanOptions, UsageError } from '../cli';
 import { DURABLE_FAULTS, HUNT_FAULTS, MEMORY_SAFE_FAULTS, OPT_IN_FAULTS } from './faults';
 
 export interface HuntArgs {
@@ -109,43 +109,16 @@ export type ParsedHunt = { help: true } | { help: false; args: HuntArgs };
 
 /** Parse the arguments after `hunt`. Like `test`: non-option arguments and everything after `--` go to the node. */
 export function parseHuntArgs(argv: readonly string[], defaultSeed: () => number): ParsedHunt {
-  const byName = new Map<string, HuntOption>();
-  for (const o of HUNT_OPTIONS) for (const n of o.names) byName.set(n, o);
-  const values = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const spec = byName.get(name);
-    if (!spec) {
-      throw new UsageError(
-        `unknown option ${name}; hunt draws the other \`test\` flags itself (see \`maelstrom-local hunt --help\`), ` +
-          'and arguments for the node go after `--`',
-      );
-    }
-    const key = spec.names[spec.names.length - 1];
-    if (spec.arg === null) {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
-      values.set(key, 'true');
-      continue;
-    }
-    let v: string;
-    if (eq > 0) v = a.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value (${spec.arg})`);
-      v = argv[++i];
-    }
-    values.set(key, v);
-  }
+  const scanned = scanOptions(
+    argv,
+    HUNT_OPTIONS,
+    (name) =>
+      `unknown option ${name}; hunt draws the other \`test\` flags itself (see \`maelstrom-local hunt --help\`), ` +
+      'and arguments for the node go after `--`',
+  );
+  // One value per option: the last one given wins.
+  const values = new Map([...scanned.values].map(([k, v]) => [k, v[v.length - 1]]));
+  const positional = scanned.positional;
   if (values.has('--help')) return { help: true };
   const bin = values.get('--bin');
   if (!bin) throw new UsageError('--bin FILE is required: the node binary to hunt bugs in (e.g. --bin dist/raft-node.js)');
