@@ -122,5 +122,5 @@ hunt: build ## Swarm-test our node for HUNT_BUDGET s (default 300): make hunt WO
 	$(MAELSTROM) hunt -w $(WORKLOAD) --bin $(NODE_BIN) --budget $(HUNT_BUDGET) $(if $(HUNT_SEED),--seed $(HUNT_SEED)) $(ARGS) \
 	  $(if $(NODE_ARGS),-- $(NODE_ARGS))
 
-hunt-bench: build ## Detection table: every mutant and broken switch, 5 standard tests vs 3 hunts of 120 s (~1 h)
+hunt-bench: build ## Detection table: every mutant and broken switch, 5 standard tests vs 2 hunts of 120 s (~50 min)
 	$(TS_NODE) bench/hunt-bench.ts $(HUNT_BENCH_ARGS)
