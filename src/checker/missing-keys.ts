@@ -13,7 +13,8 @@
  */
 import { CheckResult, HistoryOp } from './history';
 
-const isMissingKey = (error: unknown): boolean => Array.isArray(error) && error[0] === 'key-does-not-exist';
+/** A completion's error is Maelstrom's key-does-not-exist (code 20), as the runner records it. */
+export const isMissingKey = (error: unknown): boolean => Array.isArray(error) && error[0] === 'key-does-not-exist';
 
 interface Pending {
   invoke: HistoryOp;

@@ -1,4 +1,5 @@
 import { HistoryOp } from '../checker/history';
+import { isMissingKey } from '../checker/missing-keys';
 import { NetClient } from './client';
 import { HistoryRecorder } from './history-recorder';
 import { Network } from './network';
@@ -91,8 +92,6 @@ export interface FinalReadReport {
   attempts: number;
   ok: number;
 }
-
-const isMissingKey = (error: unknown): boolean => Array.isArray(error) && error[0] === 'key-does-not-exist';
 
 /** Run the final reads through every node at once; resolves when every reader is done. */
 export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]): Promise<FinalReadReport> {
