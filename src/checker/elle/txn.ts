@@ -140,7 +140,7 @@ export function explainCycle(g: TxnGraph, ops: Operation[], type: string, steps:
 
 export interface ElleOptions {
   consistencyModels: string[];
-  /** Cycle search budget per strongly connected component (ms); default 1000 like Elle. */
+  /** Cycle search budget per cycle class per strongly connected component (ms); default 1000, Elle's per-SCC default. */
   cycleSearchBudgetMs?: number;
   now?: () => number;
 }
@@ -160,20 +160,24 @@ export function reportableTypes(models: string[]): Set<string> {
   return s;
 }
 
-/** Runs the cycle search and merges its cases into `anomalies`. */
+/**
+ * Runs the cycle search and merges its cases into `anomalies`. A class whose
+ * budget ran out gets its own `cycle-search-timeout` case (Elle's fields:
+ * the class, the classes searched in full without a find, the SCC size).
+ */
 export function addCycleAnomalies(g: TxnGraph, ops: Operation[], anomalies: Anomalies, reportable: Set<string>, opts: ElleOptions, words: Vocabulary, now: () => number): void {
   const sccs = findCycles(g, { reportable, budgetMs: opts.cycleSearchBudgetMs ?? 1000, now });
   for (const r of sccs) {
     for (const c of r.cycles) (anomalies[c.type] ??= []).push(explainCycle(g, ops, c.type, c.steps, words));
-    if (r.timedOut) {
+    for (const type of r.timedOut) {
       (anomalies['cycle-search-timeout'] ??= []).push({
         type: 'cycle-search-timeout',
-        'anomaly-spec-type': r.searched[r.searched.length - 1] ?? null,
-        'does-not-contain': r.searched.slice(0, -1).filter((t) => !r.cycles.some((c) => c.type === t)),
+        'anomaly-spec-type': type,
+        'does-not-contain': r.completed.filter((t) => !r.cycles.some((c) => c.type === t)),
         'scc-size': r.sccSize,
       });
-      for (const c of r.cycleExists) (anomalies[c.type] ??= []).push(c);
     }
+    for (const c of r.cycleExists) (anomalies[c.type] ??= []).push(c);
   }
 }
 
