@@ -1,7 +1,8 @@
-import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS } from './final-reads';
+import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS, ROTATION_ISOLATE_MS, ROTATION_RECOVERY_MS } from './final-reads';
 import { LIN_KV_VALUE_COUNT } from './workload';
+import { DEFAULT_TOPOLOGY, TOPOLOGY_NAMES } from '../../workloads/broadcast/topology';
 import { HEAVY_TAIL_CAP, LATENCY_DISTS, LatencyDist, LOGNORMAL_SIGMA, PARETO_SHAPE } from './latency';
-import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN } from './nemesis';
+import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN, SLOW_CAP_MS, SLOW_MEAN_MS } from './nemesis';
 
 /** Everything `maelstrom-local test` was asked to do, validated. */
 export interface TestConfig {
@@ -31,6 +32,17 @@ export interface TestConfig {
   finalHealS: number | null;
   /** Extension --final-reads: heal, recover, then read every key through every node. */
   finalReads: boolean;
+  /** Extension --final-rotations N: N more rounds of final reads, each after cutting the likely leader off. */
+  finalRotations: number;
+  /** --topology: broadcast's neighbour map (Maelstrom's names; default grid). */
+  topology: string;
+  /** --test-count: run the test this many times, stopping at the first invalid or unknown one. */
+  testCount: number;
+  /** --log-net-send / --log-net-recv: every message into jepsen.log as it is sent / received. */
+  logNetSend: boolean;
+  logNetRecv: boolean;
+  /** Extension --recovery-time: the wait before a workload's final reads (Maelstrom: 10 s). */
+  recoveryS: number;
 }
 
 export class UsageError extends Error {}
@@ -43,7 +55,11 @@ interface OptionSpec {
 }
 
 export const OPTIONS: OptionSpec[] = [
-  { names: ['-w', '--workload'], arg: 'NAME', help: 'lin-kv (default), txn-list-append, txn-rw-register, echo, unique-ids' },
+  {
+    names: ['-w', '--workload'],
+    arg: 'NAME',
+    help: 'lin-kv (default), txn-list-append, txn-rw-register, echo, unique-ids, broadcast, g-set, g-counter, pn-counter, kafka',
+  },
   { names: ['--bin'], arg: 'FILE', help: 'the node binary to run (required); non-option arguments are passed to it' },
   { names: ['--node-count'], arg: 'N', help: 'run nodes n0 .. n(N-1); overrides --nodes' },
   { names: ['--nodes'], arg: 'a,b,c', help: 'comma-separated node ids (default n1,n2,n3,n4,n5)' },
@@ -60,12 +76,23 @@ export const OPTIONS: OptionSpec[] = [
   { names: ['--key-count'], arg: 'N', help: 'txn workloads: active keys (default 10)' },
   { names: ['--max-txn-length'], arg: 'N', help: 'txn workloads: micro-ops per transaction, at most (default 4)' },
   { names: ['--max-writes-per-key'], arg: 'N', help: 'txn workloads: writes per key before it retires (default 16)' },
+  { names: ['--topology'], arg: 'NAME', help: `broadcast: the topology message, one of ${TOPOLOGY_NAMES.join(', ')} (default ${DEFAULT_TOPOLOGY})` },
+  { names: ['--test-count'], arg: 'N', help: 'run the test N times (default 1); stop at the first invalid (exit 1) or unknown (exit 2) run' },
   { names: ['--log-stderr'], arg: null, help: "echo the nodes' stderr to our stderr" },
+  { names: ['--log-net-send'], arg: null, help: 'log every message as it is sent, into jepsen.log' },
+  { names: ['--log-net-recv'], arg: null, help: 'log every message as it is received, into jepsen.log' },
   { names: ['--seed'], arg: 'INT', help: 'seed for every random choice (default: random, printed at start)', ours: true },
   { names: ['--store'], arg: 'DIR', help: 'where results go (default ./store)', ours: true },
   { names: ['--final-heal'], arg: 'SECONDS', help: 'heal every fault this long before the time limit and let the cluster recover', ours: true },
   { names: ['--value-count'], arg: 'N', help: 'lin-kv: values written and compared are drawn from [0, N) (default 5, as Maelstrom)', ours: true },
+  {
+    names: ['--recovery-time'],
+    arg: 'SECONDS',
+    help: 'broadcast, g-set, counters, kafka: wait after the final heal before the final reads (default 10, as Maelstrom)',
+    ours: true,
+  },
   { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
+  { names: ['--final-rotations'], arg: 'N', help: 'with --final-reads: N more rounds of final reads, each after cutting the likely leader off (see below)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
 
@@ -82,7 +109,7 @@ export function usage(): string {
   }
   lines.push(
     '',
-    'Extensions (not in real Maelstrom): --seed, --store, --final-heal, --final-reads, the latency distributions',
+    'Extensions (not in real Maelstrom): --seed, --store, --final-heal, --final-reads, --recovery-time, the latency distributions',
     'pareto and lognormal, and every nemesis fault but partition. Nemesis faults (combine with commas; each',
     'nemesis step picks one of them at random and advances it: start, stop, start, ...):',
     '  partition         Maelstrom\'s: one, minority-third, majority or majorities-ring (uniformly)',
@@ -97,14 +124,21 @@ export function usage(): string {
     '  kill-leader       SIGKILL the likely leader; restart it at the stop',
     '  pause             SIGSTOP one random node; SIGCONT at the stop',
     '  pause-leader      SIGSTOP the likely leader; SIGCONT at the stop',
+    '  pause-all         SIGSTOP every node (a frozen host); SIGCONT them all at once, so every election',
+    '                    timer has expired and every follower stands for election in the same instant',
     `  loss              while active, node<->node messages are lost with probability ${LOSSY_PROBABILITY}`,
     `  duplicate         while active, node<->node messages are delivered twice with probability ${LOSSY_PROBABILITY}`,
+    '  slow              while active, node<->node messages to or from one random node (half the time: every',
+    `                    node) are delayed by 0 or (each with probability 1/2) an exponential extra of mean ${SLOW_MEAN_MS} ms,`,
+    `                    capped at ${SLOW_CAP_MS} ms: votes and acks arrive after their term is over, and out of order`,
     '  Kill faults need a node that persists its state (e.g. `-- --data-dir DIR` for dist/raft-node.js).',
     `Latency: pareto = Pareto, shape ${PARETO_SHAPE}, capped at ${HEAVY_TAIL_CAP}x the mean and scaled so the capped mean is --latency;`,
     `  lognormal = exp(N(mu, ${LOGNORMAL_SIGMA})) with mean --latency, capped the same way. Both in fractional ms.`,
     `--final-reads: at the final heal (or the time limit) heal every fault, wait ${FINAL_READ_RECOVERY_MS / 1000} s, then read every key the`,
     '  test touched through every node (lin-kv: one read per key; txn: one read-only txn of all keys), retrying',
     `  until ok for up to ${FINAL_READ_BOUND_MS / 1000} s. The reads are normal ops in the history, so lost acknowledged writes show up.`,
+    `--final-rotations N: then N times cut the likely leader off for ${ROTATION_ISOLATE_MS / 1000} s, heal, wait ${ROTATION_RECOVERY_MS / 1000} s and read again:`,
+    '  reads are served by the leader, so each round shows another leader\'s state machine (a diverged replica shows).',
     'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash / aborted run.',
   );
   return lines.join('\n');
@@ -230,9 +264,17 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
+  const topology = one('--topology') ?? DEFAULT_TOPOLOGY;
+  if (!TOPOLOGY_NAMES.includes(topology)) throw new UsageError(`--topology: unknown topology ${JSON.stringify(topology)}; expected one of ${TOPOLOGY_NAMES.join(', ')}`);
+
   const seedArg = one('--seed');
   const seed = seedArg !== undefined ? parseNumber('--seed', seedArg, { integer: true, min: 0, max: 2 ** 32 - 1 }) : defaultSeed();
   const finalHeal = one('--final-heal');
+  const rotationsArg = one('--final-rotations');
+  const finalRotations = rotationsArg !== undefined ? parseNumber('--final-rotations', rotationsArg, { integer: true, min: 0, max: 20 }) : 0;
+  if (finalRotations > 0 && !values.has('--final-reads')) {
+    throw new UsageError('--final-rotations needs --final-reads (the rotations separate rounds of final reads); add --final-reads or drop --final-rotations');
+  }
 
   return {
     help: false,
@@ -260,6 +302,12 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
       store: one('--store') ?? 'store',
       finalHealS: finalHeal !== undefined ? parseNumber('--final-heal', finalHeal, { min: 0 }) : null,
       finalReads: values.has('--final-reads'),
+      finalRotations,
+      topology,
+      testCount: parseNumber('--test-count', one('--test-count') ?? '1', { integer: true, min: 1 }),
+      logNetSend: values.has('--log-net-send'),
+      logNetRecv: values.has('--log-net-recv'),
+      recoveryS: parseNumber('--recovery-time', one('--recovery-time') ?? '10', { min: 0 }),
     },
   };
 }

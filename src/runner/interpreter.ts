@@ -56,6 +56,8 @@ export class Interpreter {
   private rotation = 0;
   private tickQueued = false;
   private invokes = 0;
+  /** Set while Maelstrom's final generator runs (runFinal): no stagger, ops marked final. */
+  private final: { generator: OpGenerator; done: () => void; expired: boolean } | null = null;
 
   constructor(private readonly o: InterpreterOptions) {
     this.workers = Array.from({ length: o.concurrency }, (_, t) => ({
@@ -97,7 +99,46 @@ export class Interpreter {
     });
   }
 
+  /**
+   * Maelstrom's `(gen/clients final-generator)` phase, after the client phase
+   * finished: the same workers (processes, clients) take the final
+   * generator's ops as soon as they are free, with no stagger. Done when the
+   * generator offers nothing while every worker is idle, or when `boundMs`
+   * passed and the ops in flight completed (kafka's `gen/time-limit 10`).
+   */
+  runFinal(generator: OpGenerator, boundMs: number | null, done: () => void): void {
+    const state = { generator, done, expired: false };
+    this.final = state;
+    if (boundMs !== null) {
+      this.o.scheduler.after(boundMs, () => {
+        state.expired = true;
+        this.finalTick();
+      });
+    }
+    this.finalTick();
+  }
+
+  private finalTick(): void {
+    const state = this.final;
+    if (!state) return;
+    for (;;) {
+      const idle = this.workers.every((w) => !w.busy);
+      const free = state.expired ? [] : this.freeWorkers();
+      const choice = free.length > 0 ? state.generator.next(free) : null;
+      if (!choice) {
+        if (idle) {
+          this.final = null;
+          state.done();
+        }
+        return;
+      }
+      this.bumpRotation();
+      this.dispatch(this.workers[choice.thread], choice.op.f, choice.op.value, state.generator, true);
+    }
+  }
+
   private tick(): void {
+    if (this.final) return this.finalTick();
     for (;;) {
       if (this.stopped || this.o.rate <= 0) return this.maybeFinish();
       const now = this.o.scheduler.now();
@@ -116,7 +157,7 @@ export class Interpreter {
       if (!choice) return;
       const worker = this.workers[choice.thread];
       this.bumpRotation();
-      this.dispatch(worker, choice.op.f, choice.op.value);
+      this.dispatch(worker, choice.op.f, choice.op.value, this.o.generator, false);
       this.nextOpAt = now + this.o.rng.float() * (2000 / this.o.rate);
     }
   }
@@ -137,7 +178,7 @@ export class Interpreter {
     return out;
   }
 
-  private dispatch(worker: Worker, f: string, value: unknown): void {
+  private dispatch(worker: Worker, f: string, value: unknown, generator: OpGenerator, final: boolean): void {
     const { workload, history } = this.o;
     worker.busy = true;
     this.invokes++;
@@ -147,13 +188,15 @@ export class Interpreter {
     }
     const op = { f, value };
     const process = worker.process;
-    history.record('invoke', process, f, value, { node: worker.node });
+    const tag: Record<string, unknown> = final ? { node: worker.node, final: true } : { node: worker.node };
+    history.record('invoke', process, f, value, tag);
     worker.client.call(worker.node, workload.request(op), workload.timeoutMs(this.o.options), (result) => {
       const c = mapOutcome(workload, op, result);
-      const extra: Record<string, unknown> = { node: worker.node };
+      const extra: Record<string, unknown> = { ...tag };
       if (c.error !== undefined) extra.error = c.error;
       if (c.exception !== undefined) extra.exception = c.exception;
-      history.record(c.type, process, f, c.value, extra);
+      const completion = history.record(c.type, process, f, c.value, extra);
+      generator.update?.(worker.thread, completion);
       if (c.type === 'info') {
         worker.process += this.o.concurrency;
         if (!workload.reusableClient) {

@@ -57,7 +57,14 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  return runTest(config);
+  // Jepsen's --test-count: the same test again (a fresh seed each time), stopping at the first run that is not valid.
+  let code = 0;
+  for (let i = 0; i < config.testCount; i++) {
+    if (config.testCount > 1) out(`Test ${i + 1} of ${config.testCount}`);
+    code = await runTest(i === 0 ? config : { ...config, seed: (config.seed + i) % 2 ** 32 });
+    if (code !== 0) break;
+  }
+  return code;
 }
 
 /** Checks that would otherwise surface as a confusing crash mid-run. */
@@ -91,6 +98,7 @@ function workloadOptions(config: TestConfig) {
     valueCount: config.valueCount,
     consistencyModels: config.consistencyModels,
     latencyMs: config.latencyMs,
+    topology: config.topology,
   };
 }
 
@@ -103,7 +111,9 @@ async function runTest(config: TestConfig): Promise<number> {
       `--concurrency ${config.concurrency} --rate ${config.rate} --time-limit ${config.timeLimitS} --latency ${config.latencyMs} ` +
       `--latency-dist ${config.latencyDist}${config.nemesis.length ? ` --nemesis ${config.nemesis.join(',')} --nemesis-interval ${config.nemesisIntervalS}` : ''}` +
       `${config.finalHealS !== null ? ` --final-heal ${config.finalHealS}` : ''}${config.finalReads ? ' --final-reads' : ''}` +
-      `${config.valueCount !== LIN_KV_VALUE_COUNT ? ` --value-count ${config.valueCount}` : ''}`,
+      `${config.finalRotations > 0 ? ` --final-rotations ${config.finalRotations}` : ''}` +
+      `${config.valueCount !== LIN_KV_VALUE_COUNT ? ` --value-count ${config.valueCount}` : ''}` +
+      `${config.workload === 'broadcast' ? ` --topology ${config.topology}` : ''}${config.recoveryS !== 10 ? ` --recovery-time ${config.recoveryS}` : ''}`,
   );
   out(`Seed: ${config.seed}  (replay with --seed ${config.seed})`);
 
@@ -131,6 +141,10 @@ async function runTest(config: TestConfig): Promise<number> {
       nemesisIntervalMs: config.nemesisIntervalS * 1000,
       finalHealMs: config.finalHealS !== null ? config.finalHealS * 1000 : null,
       finalReads: config.finalReads,
+      finalRotations: config.finalRotations,
+      recoveryMs: config.recoveryS * 1000,
+      logNetSend: config.logNetSend,
+      logNetRecv: config.logNetRecv,
       seed: config.seed,
       scheduler,
       host: (id) =>

@@ -26,6 +26,9 @@ export interface NetworkOptions {
   /** Randomness for the loss/duplicate extensions only. */
   rng: Rng;
   journal: NetJournal;
+  /** --log-net-send / --log-net-recv: told of every message as it is enqueued / delivered. */
+  onSend?: (message: NetMessage) => void;
+  onRecv?: (message: NetMessage) => void;
 }
 
 /** receiver -> senders whose messages it drops (spec §2.4); may be asymmetric. */
@@ -58,6 +61,14 @@ export class Network {
   lossProbability = 0;
   /** Extension (ours): probability that a node<->node message is delivered twice. */
   duplicateProbability = 0;
+  /**
+   * Extension (ours) `slow`: node<->node messages to or from one of these
+   * nodes get `extraMs()` on top of the normal latency (a congested link or a
+   * degraded NIC). Still Maelstrom's model (latency is arbitrary), but delays
+   * of the order of an election timeout deliver votes and acknowledgements
+   * after their term is over, which is what stale-message bugs need.
+   */
+  slow: { nodes: ReadonlySet<string>; extraMs: () => number } | null = null;
   /** Delivered node<->node messages per source over the last seconds (leader inference, leader.ts). */
   readonly traffic = new TrafficWindow();
 
@@ -88,18 +99,25 @@ export class Network {
     if (!inbox) return { ok: false, reason: `Invalid dest for message: ${JSON.stringify(dest)} is not registered` };
     const id = this.nextId++;
     const client = isClientId(src) || isClientId(dest);
-    const deadline = this.opts.scheduler.now() + (client ? 0 : this.opts.latency());
+    const deadline = this.opts.scheduler.now() + (client ? 0 : this.opts.latency() + this.slowDelay(src, dest));
     this.opts.journal.send(src, dest);
     const message: NetMessage = { id, src, dest, body, deadline };
+    this.opts.onSend?.(message);
     const serverPair = !client && this.isServerPair(src, dest);
     if (serverPair && this.lossProbability > 0 && this.opts.rng.float() < this.lossProbability) return { ok: true, id };
     inbox.queue.push(message);
     if (serverPair && this.duplicateProbability > 0 && this.opts.rng.float() < this.duplicateProbability) {
-      const again = this.opts.scheduler.now() + this.opts.latency();
+      const again = this.opts.scheduler.now() + this.opts.latency() + this.slowDelay(src, dest);
       inbox.queue.push({ ...message, deadline: again });
     }
     this.pump(dest);
     return { ok: true, id };
+  }
+
+  private slowDelay(src: string, dest: string): number {
+    const slow = this.slow;
+    if (slow === null || !this.isServerPair(src, dest) || !(slow.nodes.has(src) || slow.nodes.has(dest))) return 0;
+    return slow.extraMs();
   }
 
   /** Add a grudge's drops to the current partition state (Jepsen's drop-all!). */
@@ -167,6 +185,7 @@ export class Network {
   private deliver(inbox: Inbox, message: NetMessage): void {
     if (this.inboxes.get(message.dest) !== inbox) return;
     this.opts.journal.recv(message.src, message.dest);
+    this.opts.onRecv?.(message);
     if (this.isServerPair(message.src, message.dest)) this.traffic.record(message.src, this.opts.scheduler.now());
     inbox.consumer(message);
   }

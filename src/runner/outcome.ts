@@ -19,6 +19,16 @@ export interface Completion {
  */
 export function mapOutcome(workload: BenchWorkload, op: OpSpec, result: RpcResult): Completion {
   const idempotent = workload.idempotent.has(op.f);
+  if (workload.rawErrors && result.kind === 'timeout') {
+    return { type: 'info', value: op.value, error: 'net-timeout', exception: { class: 'clojure.lang.ExceptionInfo', message: 'RPC timed out' } };
+  }
+  if (workload.rawErrors && result.kind === 'reply' && result.body.type === 'error') {
+    // No with-errors in Maelstrom's client: the RPC error propagates as an exception, so the op is info whatever the code.
+    const { code, text: rawText } = result.body;
+    const info = errorInfo(code);
+    const text = typeof rawText === 'string' ? rawText : JSON.stringify(rawText ?? null);
+    return { type: 'info', value: op.value, error: [info.name, text], exception: { class: 'clojure.lang.ExceptionInfo', message: `rpc-error ${info.name}: ${text}` } };
+  }
   if (result.kind === 'timeout') {
     return { type: idempotent ? 'fail' : 'info', value: op.value, error: 'net-timeout' };
   }

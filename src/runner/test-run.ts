@@ -2,13 +2,15 @@ import { HistoryOp } from '../checker/history';
 import { Body } from '../protocol/message';
 import { NetClient } from './client';
 import { parseNodeLine } from './envelope';
-import { FINAL_READ_RECOVERY_MS, runFinalReads } from './final-reads';
+import { FINAL_READ_RECOVERY_MS, ROTATION_ISOLATE_MS, ROTATION_RECOVERY_MS, rotationCut, runFinalReads } from './final-reads';
+import { inferLeader, LEADER_WINDOW_MS } from './leader';
+import { grudgeToJson } from './partitions';
 import { HistoryRecorder } from './history-recorder';
 import { Interpreter } from './interpreter';
 import { NetJournal, NetStats } from './journal';
 import { LatencyDist, makeLatency } from './latency';
 import { FaultTarget, Nemesis, NemesisFault } from './nemesis';
-import { Grudge, Network } from './network';
+import { Grudge, NetMessage, Network } from './network';
 import { NodeHost } from './node-host';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
@@ -16,6 +18,10 @@ import { makeServices } from './services';
 import { BenchWorkload, WorkloadOptions } from './workload';
 
 export const INIT_TIMEOUT_MS = 10_000;
+/** Maelstrom's default RPC timeout, which bounds a setup! request such as broadcast's topology. */
+export const SETUP_TIMEOUT_MS = 5_000;
+/** Maelstrom's `(gen/sleep 10)` between the final heal and the final generator. */
+export const FINAL_RECOVERY_MS = 10_000;
 
 export interface TestRunOptions {
   workload: BenchWorkload;
@@ -36,6 +42,20 @@ export interface TestRunOptions {
    * every node (final-reads.ts).
    */
   finalReads?: boolean;
+  /**
+   * Extension --final-rotations N (with finalReads): after the first round of
+   * final reads, N times cut the likely leader off, heal, and read again, so
+   * the reads go through other leaders' state machines.
+   */
+  finalRotations?: number;
+  /**
+   * Wait after the final heal before a workload's final generator runs, ms
+   * (Maelstrom's `(gen/sleep 10)`; default 10 000). Extension --recovery-time shortens it.
+   */
+  recoveryMs?: number;
+  /** --log-net-send / --log-net-recv: log every message as it is sent / delivered. */
+  logNetSend?: boolean;
+  logNetRecv?: boolean;
   seed: number;
   scheduler: Scheduler;
   /** Build the host for one node id (process adapter or simulated node). */
@@ -99,7 +119,16 @@ export class TestRun {
     this.history = new HistoryRecorder(o.scheduler);
     // makeLatency throws LatencyStartupError for the mean-0 uniform/exponential cases, before anything starts.
     const latency = makeLatency(o.latencyDist, o.latencyMs, this.rng.fork('latency'));
-    this.network = new Network({ scheduler: o.scheduler, latency, rng: this.rng.fork('net-faults'), journal: this.journal });
+    // Maelstrom logs these at info level into jepsen.log, one line per message.
+    const show = (what: string) => (m: NetMessage) => o.log(`${what} ${JSON.stringify({ id: m.id, src: m.src, dest: m.dest, body: m.body })}`);
+    this.network = new Network({
+      scheduler: o.scheduler,
+      latency,
+      rng: this.rng.fork('net-faults'),
+      journal: this.journal,
+      onSend: o.logNetSend ? show(':send') : undefined,
+      onRecv: o.logNetRecv ? show(':recv') : undefined,
+    });
     this.network.setServerIds(o.nodes);
   }
 
@@ -142,6 +171,12 @@ export class TestRun {
     // Jepsen's client-setup phase opens one client per node and keeps it open, unused (spec §4.2).
     const setupClients = o.nodes.map(() => new NetClient(this.allocateClientId(), this.network, o.scheduler));
     for (const c of setupClients) c.open();
+    const setupFailures = (await Promise.all(o.nodes.map((id, i) => this.setup(id, setupClients[i])))).filter((r): r is string => r !== null);
+    if (setupFailures.length > 0) {
+      for (const c of setupClients) c.close();
+      await this.teardown();
+      return this.outcome(startedAt, setupFailures.join('\n'));
+    }
 
     const phaseStart = o.scheduler.now();
     this.history.startClock();
@@ -184,6 +219,7 @@ export class TestRun {
       }
       this.interpreter.start();
     });
+    if (o.workload.finalGenerator) await this.finalPhase();
     this.interpreter?.closeClients();
     if (o.finalReads) await this.finalReads(healAt ?? o.scheduler.now());
     // Nemesis teardown: stop and heal only the network, after all client ops completed (spec §4.3).
@@ -204,6 +240,41 @@ export class TestRun {
     return out;
   }
 
+  /** Jepsen's client setup! for one node, through its setup client (broadcast: the topology message). */
+  private setup(id: string, client: NetClient): Promise<string | null> {
+    const req = this.o.workload.setupRequest?.(id, this.o.nodes, this.o.options) ?? null;
+    if (!req) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      client.call(id, req.body, SETUP_TIMEOUT_MS, (r) => {
+        if (r.kind === 'timeout') return resolve(`node ${id} did not answer ${String(req.body.type)} within ${SETUP_TIMEOUT_MS} ms (client setup failed)`);
+        if (r.body.type !== req.replyType) return resolve(`node ${id} answered ${String(req.body.type)} with ${JSON.stringify(r.body)}, expected type ${JSON.stringify(req.replyType)}`);
+        resolve(null);
+      });
+    });
+  }
+
+  /**
+   * Maelstrom's final phase for workloads with a :final-generator: the
+   * nemesis's final generator heals everything, `(gen/sleep 10)`, then the
+   * clients run the final ops (each worker one read, or kafka's final polls).
+   */
+  private async finalPhase(): Promise<void> {
+    const o = this.o;
+    const interpreter = this.interpreter;
+    const makeFinal = o.workload.finalGenerator;
+    if (!interpreter || !makeFinal) return;
+    if (this.nemesis) {
+      this.nemesis.stop();
+      this.nemesis.healAll();
+      if (this.network.isPartitioned()) this.network.heal();
+    }
+    const wait = o.recoveryMs ?? FINAL_RECOVERY_MS;
+    o.log(`Waiting for recovery... (${wait / 1000} s)`);
+    if (wait > 0) await new Promise<void>((resolve) => o.scheduler.after(wait, resolve));
+    const generator = makeFinal({ nodeCount: o.nodes.length, concurrency: o.concurrency, rng: this.rng.fork('final-generator'), options: o.options });
+    await new Promise<void>((resolve) => interpreter.runFinal(generator, o.workload.finalBoundMs ?? null, resolve));
+  }
+
   /** Extension --final-reads: heal what is still active, let the cluster recover, read every key through every node. */
   private async finalReads(healedAt: number): Promise<void> {
     const o = this.o;
@@ -221,24 +292,46 @@ export class TestRun {
       o.log(`final reads: nothing to read (workload ${o.workload.name}${o.workload.finalReads ? '' : ' has no final reads'})`);
       return;
     }
-    let maxProcess = -1;
-    for (const op of this.history.ops) if (typeof op.process === 'number' && op.process > maxProcess) maxProcess = op.process;
-    o.log(`final reads: ${reads.length} read(s) through each of ${o.nodes.length} node(s)`);
-    const report = await runFinalReads(
-      {
-        scheduler: o.scheduler,
-        network: this.network,
-        workload: o.workload,
-        options: o.options,
-        history: this.history,
-        nodes: o.nodes,
-        firstProcess: maxProcess + 1,
-        allocateClientId: () => this.allocateClientId(),
-        log: o.log,
-      },
-      reads,
-    );
-    o.log(`final reads: ${report.ok} ok of ${report.attempts} attempt(s); ${report.neverOk.length} read(s) never ok on any node`);
+    const rounds = 1 + (o.finalRotations ?? 0);
+    const rotationRng = this.rng.fork('final-rotations');
+    for (let round = 0; round < rounds; round++) {
+      if (round > 0) await this.rotateLeader(rotationRng);
+      let maxProcess = -1;
+      for (const op of this.history.ops) if (typeof op.process === 'number' && op.process > maxProcess) maxProcess = op.process;
+      const which = rounds > 1 ? ` (round ${round + 1} of ${rounds})` : '';
+      o.log(`final reads${which}: ${reads.length} read(s) through each of ${o.nodes.length} node(s)`);
+      const report = await runFinalReads(
+        {
+          scheduler: o.scheduler,
+          network: this.network,
+          workload: o.workload,
+          options: o.options,
+          history: this.history,
+          nodes: o.nodes,
+          firstProcess: maxProcess + 1,
+          allocateClientId: () => this.allocateClientId(),
+          log: o.log,
+        },
+        reads,
+      );
+      o.log(`final reads${which}: ${report.ok} ok of ${report.attempts} attempt(s); ${report.neverOk.length} read(s) never ok on any node`);
+    }
+  }
+
+  /** --final-rotations: isolate the likely leader for ROTATION_ISOLATE_MS, heal, wait ROTATION_RECOVERY_MS. */
+  private async rotateLeader(rng: Rng): Promise<void> {
+    const o = this.o;
+    const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => o.scheduler.after(ms, resolve));
+    const guess = inferLeader(this.network.traffic.counts(o.scheduler.now(), LEADER_WINDOW_MS), o.nodes, rng);
+    const grudge = rotationCut(guess.leader, o.nodes);
+    this.network.partition(grudge);
+    this.history.record('info', 'nemesis', 'start-rotate-leader', { leader: guess.leader, sends: guess.sends, basis: guess.basis });
+    this.history.record('info', 'nemesis', 'start-rotate-leader', ['isolated', grudgeToJson(grudge)]);
+    await sleep(ROTATION_ISOLATE_MS);
+    this.network.heal();
+    this.history.record('info', 'nemesis', 'stop-rotate-leader', null);
+    this.history.record('info', 'nemesis', 'stop-rotate-leader', 'network-healed');
+    await sleep(ROTATION_RECOVERY_MS);
   }
 
   private outcome(startedAt: number, aborted: string | null): TestRunOutcome {
@@ -377,6 +470,9 @@ export class TestRun {
       },
       setDuplicate: (p) => {
         this.network.duplicateProbability = p;
+      },
+      setSlow: (slow) => {
+        this.network.slow = slow === null ? null : { nodes: new Set(slow.nodes), extraMs: slow.extraMs };
       },
       trafficCounts: (windowMs) => this.network.traffic.counts(this.o.scheduler.now(), windowMs),
     };

@@ -37,6 +37,8 @@ export interface WorkloadOptions {
   consistencyModels: string[];
   /** --latency in ms (lin-kv's timeout scales with it). */
   latencyMs: number;
+  /** --topology (broadcast): Maelstrom's topology name, default grid. */
+  topology?: string;
 }
 
 export interface GeneratorContext {
@@ -52,6 +54,11 @@ export interface OpGenerator {
    * round-robin rotation), or null when none of them may run one now.
    */
   next(free: readonly FreeWorker[]): { thread: number; op: OpSpec } | null;
+  /**
+   * Jepsen's generator `update`: told every completion of an op this generator
+   * handed out (kafka's generator tracks offsets it has seen). Optional.
+   */
+  update?(thread: number, completion: HistoryOp): void;
 }
 
 /** The closed response schema of an `*_ok` reply (spec §1.5). */
@@ -103,4 +110,28 @@ export interface BenchWorkload {
    * touched (Jepsen's final-read pattern). Absent: the workload has none.
    */
   finalReads?(history: readonly HistoryOp[], options: WorkloadOptions): FinalRead[];
+  /**
+   * Maelstrom's :final-generator. When present, after the time limit the
+   * nemesis heals, the runner waits out the recovery time (Maelstrom: 10 s),
+   * then the workers run this generator's ops (no stagger, history marks them
+   * `final: true`) until it offers nothing while every worker is idle, or its
+   * bound passes.
+   */
+  finalGenerator?(ctx: GeneratorContext): OpGenerator;
+  /** An upper bound on the final phase in ms (kafka: Maelstrom's 10 s time-limit); absent = none. */
+  finalBoundMs?: number;
+  /**
+   * Jepsen's client setup!: one request per node through that node's setup
+   * client before the client phase (broadcast's `topology`). A timeout or an
+   * error reply aborts the run, as a throwing setup! does in Jepsen.
+   */
+  setupRequest?(node: string, nodes: readonly string[], options: WorkloadOptions): { body: Record<string, unknown>; replyType: string } | null;
+  /**
+   * True when Maelstrom's client for this workload has no `with-errors`: every
+   * error reply and timeout is an exception in the client, so an `info` (even a
+   * definite error code), never a `fail`.
+   */
+  readonly rawErrors?: boolean;
+  /** fs whose `:stats` entry may lack an ok without invalidating the test (kafka's stats-checker: crash). */
+  readonly statsExempt?: readonly string[];
 }
