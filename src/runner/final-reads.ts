@@ -2,7 +2,8 @@ import { HistoryOp } from '../checker/history';
 import { isMissingKey } from '../checker/missing-keys';
 import { NetClient } from './client';
 import { HistoryRecorder } from './history-recorder';
-import { Network } from './network';
+import { Grudge, Network } from './network';
+import { completeGrudge } from './partitions';
 import { mapOutcome } from './outcome';
 import { Scheduler } from './scheduler';
 import { BenchWorkload, FinalRead, WorkloadOptions } from './workload';
@@ -20,6 +21,13 @@ import { BenchWorkload, FinalRead, WorkloadOptions } from './workload';
 
 /** Wait after the heal before the first final read, ms. */
 export const FINAL_READ_RECOVERY_MS = 2000;
+/**
+ * Extension --final-rotations: how long the likely leader is cut off before
+ * each later round of final reads (several election timeouts, so the rest
+ * elect someone else), and the wait after the heal before the round, ms.
+ */
+export const ROTATION_ISOLATE_MS = 2000;
+export const ROTATION_RECOVERY_MS = 1000;
 /** No final read is invoked this long after the first one, ms. */
 export const FINAL_READ_BOUND_MS = 10_000;
 /** Pause between a failed final read and its retry, ms. */
@@ -70,6 +78,19 @@ export function txnFinalReads(history: readonly HistoryOp[]): FinalRead[] {
   const sorted = sortKeys(keys);
   if (sorted.length === 0) return [];
   return [{ label: `txn reading all ${sorted.length} keys`, op: { f: 'txn', value: sorted.map((k) => ['r', k, null]) }, warnIfNeverOk: ackedWrites }];
+}
+
+/**
+ * One leader rotation between rounds of final reads: cut the likely leader
+ * (leader.ts) off from everyone else. Why: every node's reads are served by
+ * whoever leads, so one round of final reads only shows the leader's state
+ * machine. A replica that applied a different command at some index (a
+ * follower that kept a conflicting suffix, two leaders in one term) goes
+ * unseen until it leads; isolating each leader in turn hands leadership
+ * around, and the next round reads through the new one.
+ */
+export function rotationCut(leader: string, nodes: readonly string[]): Grudge {
+  return completeGrudge([[leader], nodes.filter((n) => n !== leader)]);
 }
 
 export interface FinalReaderOptions {

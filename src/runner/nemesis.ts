@@ -16,8 +16,10 @@ export const NEMESIS_FAULTS = [
   'kill-leader',
   'pause',
   'pause-leader',
+  'pause-all',
   'loss',
   'duplicate',
+  'slow',
 ] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 export const EXTENSION_FAULTS: readonly NemesisFault[] = NEMESIS_FAULTS.filter((f) => f !== 'partition');
@@ -26,6 +28,19 @@ export const KILL_FAULTS: readonly NemesisFault[] = ['kill', 'kill-minority', 'k
 
 /** Probability used by the loss/duplicate extensions while active. */
 export const LOSSY_PROBABILITY = 0.2;
+
+/**
+ * `slow` (extension): while active, each node<->node message to or from a slow
+ * node is delayed by 0 (probability 1/2) or an exponential extra of mean
+ * SLOW_MEAN_MS, capped at SLOW_CAP_MS. The mean is of the order of Raft
+ * election timeouts (a few hundred ms), so a vote or an acknowledgement
+ * often lands after its sender's term or its receiver's candidacy is over.
+ * Maelstrom's receiver sleeps on the message it dequeued (head of line), so
+ * a slow message also holds back the faster ones queued behind it; messages
+ * queued together are delivered by deadline, so fast ones overtake slow ones.
+ */
+export const SLOW_MEAN_MS = 500;
+export const SLOW_CAP_MS = 5000;
 
 /** What the nemesis acts on: the network and (for the extensions) the node processes. */
 export interface FaultTarget {
@@ -42,6 +57,8 @@ export interface FaultTarget {
   resume(node: string): void;
   setLoss(p: number): void;
   setDuplicate(p: number): void;
+  /** `slow`: delay node<->node messages touching `nodes` by `extraMs()` each; null ends it. */
+  setSlow(slow: { nodes: readonly string[]; extraMs: () => number } | null): void;
   /** Delivered node->node messages per source node over the last `windowMs` (leader inference); none if absent. */
   trafficCounts?(windowMs: number): ReadonlyMap<string, number>;
 }
@@ -208,12 +225,18 @@ export function killCount(kind: 'one' | 'minority' | 'majority' | 'all', n: numb
   }
 }
 
-type ProcessFault = 'kill' | 'kill-minority' | 'kill-majority' | 'kill-all' | 'kill-leader' | 'pause' | 'pause-leader';
+type ProcessFault = 'kill' | 'kill-minority' | 'kill-majority' | 'kill-all' | 'kill-leader' | 'pause' | 'pause-leader' | 'pause-all';
 
 /**
  * kill / pause and their variants (extensions): each start picks victims
  * (`one` random node, a minority, a majority, all, or the inferred leader)
  * and SIGKILLs / SIGSTOPs them; the stop step restarts / SIGCONTs them all.
+ *
+ * `pause-all` freezes the whole cluster (a hypervisor pause, a suspended
+ * laptop, a clock step): every election timer expires during the freeze, so
+ * at the resume every follower becomes a candidate in the same instant. A
+ * correct Raft only gets a split vote; one that grants two votes in a term,
+ * or counts votes it should not, gets two leaders.
  */
 function processPackage(fault: ProcessFault, nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
   const kill = fault.startsWith('kill');
@@ -232,7 +255,8 @@ function processPackage(fault: ProcessFault, nodes: readonly string[], rng: Rng,
       const g = guessLeader(nodes, rng, target);
       return { value: { leader: g.leader, sends: g.sends, basis: g.basis }, victims: [g.leader] };
     }
-    const kind = fault === 'kill' || fault === 'pause' ? 'one' : (fault.slice('kill-'.length) as 'minority' | 'majority' | 'all');
+    const kind =
+      fault === 'kill' || fault === 'pause' ? 'one' : fault === 'pause-all' ? 'all' : (fault.slice('kill-'.length) as 'minority' | 'majority' | 'all');
     const count = killCount(kind, nodes.length);
     const vs = count === nodes.length ? [...nodes] : kind === 'one' ? [rng.pick(nodes)] : rng.shuffle(nodes).slice(0, count);
     return { value: kind, victims: vs.sort() };
@@ -275,6 +299,30 @@ function lossyPackage(kind: 'loss' | 'duplicate', target: FaultTarget): FaultPac
     },
     heal: () => (on ? stop() : null),
     describeActive: () => (on ? `${kind} p=${LOSSY_PROBABILITY}` : null),
+  };
+}
+
+/** slow (extension): messages touching one random node (or, half the time, every node) get extra delay; see SLOW_MEAN_MS. */
+function slowPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): FaultPackage {
+  const delays = rng.fork('delays');
+  const extraMs = (): number => (delays.float() < 0.5 ? 0 : Math.min(SLOW_CAP_MS, Math.floor(delays.exponential(SLOW_MEAN_MS))));
+  let slowNodes: string[] | null = null;
+  const stop = (): NemesisEvent => {
+    slowNodes = null;
+    target.setSlow(null);
+    return { f: 'stop-slow', value: null, result: 'slow-stopped' };
+  };
+  return {
+    fault: 'slow',
+    network: true,
+    step() {
+      if (slowNodes !== null) return stop();
+      slowNodes = rng.float() < 0.5 ? [rng.pick(nodes)] : [...nodes].sort();
+      target.setSlow({ nodes: slowNodes, extraMs });
+      return { f: 'start-slow', value: { 'mean-ms': SLOW_MEAN_MS }, result: ['slowed', slowNodes] };
+    },
+    heal: () => (slowNodes !== null ? stop() : null),
+    describeActive: () => (slowNodes !== null ? `slow ${slowNodes.join(',')}` : null),
   };
 }
 
@@ -321,7 +369,10 @@ export class Nemesis {
         case 'kill-leader':
         case 'pause':
         case 'pause-leader':
+        case 'pause-all':
           return processPackage(f, opts.nodes, rng.fork(f), opts.target);
+        case 'slow':
+          return slowPackage(opts.nodes, rng.fork(f), opts.target);
         case 'loss':
         case 'duplicate':
           return lossyPackage(f, opts.target);

@@ -240,6 +240,114 @@ function leaderish(s: VirtualScheduler, leader: string, store: Map<string, unkno
   };
 }
 
+/**
+ * A scripted cluster with one replica that diverged: every client op is served
+ * from the CURRENT leader's own store, every write reaches every store except
+ * that n2's skips odd values. The leader heartbeats its peers every 10 ms; a
+ * follower that has heard nothing for 300 ms takes over, the one that led
+ * least first (so leadership goes round). n2 only ever leads if someone
+ * hands leadership around: only then can a read see its stale store.
+ */
+function divergedReplicaCluster(s: VirtualScheduler) {
+  const stores = new Map(N3.map((n) => [n, new Map<string, unknown>()]));
+  const shared = { leader: 'n0', leads: new Map(N3.map((n) => [n, n === 'n0' ? 1 : 0])), ledBy: [{ node: 'n0', at: 0 }] };
+  /** Per node: when it last heard the leader's heartbeat, and a follower's ping. */
+  const heardLeader = new Map(N3.map((n) => [n, 0]));
+  const heardPeer = new Map(N3.map((n) => [n, 0]));
+  const logic: NodeLogic = (msg, emit, self) => {
+    const b = msg.body;
+    const send = (dest: string, type: string): void => emit(JSON.stringify({ src: self.id, dest, body: { type } }));
+    if (b.type === 'init') {
+      const peers = N3.filter((n) => n !== self.id);
+      const tick = (): void => {
+        // The leader beats three times per tick, followers ping once: the leader is the top sender.
+        for (const p of peers) for (let i = 0; i < (shared.leader === self.id ? 3 : 1); i++) send(p, shared.leader === self.id ? 'hb' : 'ping');
+        const now = s.now();
+        // Take over only from the majority side: hearing a follower but not the leader for 300 ms.
+        if (shared.leader !== self.id && now - (heardLeader.get(self.id) ?? 0) > 300 && now - (heardPeer.get(self.id) ?? 0) < 50) {
+          const candidates = N3.filter((n) => n !== shared.leader);
+          const leastLed = Math.min(...candidates.map((n) => shared.leads.get(n) ?? 0));
+          if ((shared.leads.get(self.id) ?? 0) === leastLed) {
+            shared.leader = self.id;
+            shared.leads.set(self.id, leastLed + 1);
+            shared.ledBy.push({ node: self.id, at: now });
+            for (const n of N3) heardLeader.set(n, now);
+          }
+        }
+        s.after(10, tick);
+      };
+      s.after(10, tick);
+      return emit(replyLine(msg, { type: 'init_ok' }));
+    }
+    if (b.type === 'hb' || b.type === 'ping') {
+      if (msg.src === shared.leader) heardLeader.set(self.id, s.now());
+      else heardPeer.set(self.id, s.now());
+      return;
+    }
+    const k = JSON.stringify(b.key);
+    const leaderStore = stores.get(shared.leader) as Map<string, unknown>;
+    if (b.type === 'read') return emit(leaderStore.has(k) ? replyLine(msg, { type: 'read_ok', value: leaderStore.get(k) }) : replyLine(msg, { type: 'error', code: 20 }));
+    if (b.type === 'write') {
+      for (const [n, st] of stores) if (n !== 'n2' || (b.value as number) % 2 === 0) st.set(k, b.value);
+      return emit(replyLine(msg, { type: 'write_ok' }));
+    }
+    if (b.type === 'cas') emit(replyLine(msg, { type: 'error', code: 22 })); // definite: never happened
+  };
+  return { shared, logic };
+}
+
+describe(`--final-rotations (extension; virtual clock, SEED=${SEED})`, () => {
+  it('hands leadership around between rounds of final reads: a diverged replica shows only with rotations', async () => {
+    const go = async (finalRotations: number) => {
+      let cluster: ReturnType<typeof divergedReplicaCluster> | null = null;
+      const { outcome, logs } = await runVirtual({
+        workload: linKvBench,
+        nodes: N3,
+        concurrency: 6,
+        rate: 200,
+        timeLimitMs: 2000,
+        seed: SEED,
+        finalReads: true,
+        finalRotations,
+        host: (id, s) => {
+          cluster ??= divergedReplicaCluster(s);
+          return new SimHost(id, s, cluster.logic);
+        },
+      });
+      const c = cluster as ReturnType<typeof divergedReplicaCluster> | null;
+      // Leaders while the test ran (the scripted timers go on after the hosts are torn down).
+      const end = Math.max(...outcome.history.map((o) => o.time / 1e6));
+      const ledBy = (c?.shared.ledBy ?? []).filter((l) => l.at <= end).map((l) => l.node);
+      return { outcome, logs, ledBy, verdict: linKvBench.check(outcome.history, { options: DEFAULT_OPTIONS }) };
+    };
+    const none = await go(0);
+    assert.deepEqual(none.ledBy, ['n0']);
+    assert.equal(none.verdict.valid, true, 'one round of final reads sees only n0');
+    assert.equal(none.outcome.history.filter((o) => o.f === 'start-rotate-leader').length, 0);
+
+    const two = await go(2);
+    // Each rotation isolates the node that sends the most (the heartbeating leader), and someone else takes over.
+    assert.deepEqual(two.ledBy, ['n0', 'n1', 'n2']);
+    const starts = two.outcome.history.filter((o) => o.f === 'start-rotate-leader');
+    assert.deepEqual(starts.filter((_, i) => i % 2 === 0).map((o) => (o.value as { leader: string }).leader), ['n0', 'n1']);
+    assert.equal(two.outcome.history.filter((o) => o.f === 'stop-rotate-leader').length, 4);
+    // Three rounds of final reads, each through every node, after the rotation before it.
+    for (const round of [1, 2, 3]) assert.ok(two.logs.some((l) => l.startsWith(`final reads (round ${round} of 3):`)), `round ${round}`);
+    const stops = two.outcome.history.filter((o) => o.f === 'stop-rotate-leader');
+    const lastStop = stops[stops.length - 1].index;
+    assert.ok(finals(two.outcome.history).some((o) => o.index > lastStop && o.type === 'ok'), 'reads after the last rotation');
+    assert.equal(two.verdict.valid, false, 'the round served by n2 reads stale values');
+  });
+
+  it('--final-rotations needs --final-reads and a count in [0, 20]', () => {
+    assert.throws(() => parseTestArgs(['--bin', 'x', '--final-rotations', '2'], () => 0), /--final-rotations needs --final-reads/);
+    assert.throws(() => parseTestArgs(['--bin', 'x', '--final-reads', '--final-rotations', '21'], () => 0), /--final-rotations/);
+    assert.throws(() => parseTestArgs(['--bin', 'x', '--final-reads', '--final-rotations', '1.5'], () => 0), /--final-rotations/);
+    const ok = parseTestArgs(['--bin', 'x', '--final-reads', '--final-rotations', '3'], () => 0);
+    assert.ok(!ok.help && ok.config.finalRotations === 3);
+  });
+});
+
 describe(`leader-aimed faults in whole runs (virtual clock, SEED=${SEED})`, () => {
   it('partition-leader, pause-leader and kill-leader aim at the node whose messages are delivered the most', async () => {
     // One fault per run: with two, a guess made while the leader sits in a 2-node minority with one follower

@@ -24,6 +24,7 @@ const fixedFor = (workload: string, over: Partial<HuntFixed> = {}): HuntFixed =>
   pool: faultPool(null, false, ALL),
   latencyDists: ['constant', 'uniform', 'exponential', 'pareto'],
   finalReadsSupported: true,
+  finalRotationsSupported: true,
   ...over,
 });
 
@@ -61,6 +62,11 @@ describe('hunt: drawing run configurations', () => {
     for (const dist of ['constant', 'uniform', 'exponential', 'pareto']) assert.ok(draws.some((d) => d.latencyDist === dist), dist);
     const fr = draws.filter((d) => d.finalReads).length;
     assert.ok(fr > 1400 && fr < 1800, String(fr));
+    // Rotations only with final reads; about 70% of those rotate (2 or 3 times).
+    assert.ok(draws.every((d) => d.finalReads || d.finalRotations === 0));
+    const rot = draws.filter((d) => d.finalRotations > 0).length / fr;
+    assert.ok(rot > 0.6 && rot < 0.8, String(rot));
+    assert.deepEqual([...new Set(draws.map((d) => d.finalRotations))].sort(), [0, 2, 3]);
     assert.ok(draws.some((d) => d.finalHealS !== null) && draws.some((d) => d.finalHealS === null));
     assert.ok(draws.every((d) => d.finalHealS === null || d.finalHealS <= d.timeLimitS / 2));
     assert.ok(draws.every((d) => d.txn !== null && d.txn.keyCount >= 1 && d.txn.maxTxnLength >= 1 && d.txn.maxWritesPerKey >= 1));
@@ -94,10 +100,11 @@ describe('hunt: drawing run configurations', () => {
   it('the short form names the drawn config', () => {
     const d: RunDraw = {
       index: 0, seed: 1, nodeCount: 3, timeLimitS: 12, rate: 140, concurrencyPerNode: 2, latencyDist: 'exponential', latencyMs: 8,
-      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalHealS: 2, valueCount: null, txn: null,
+      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalRotations: 0, finalHealS: 2, valueCount: null, txn: null,
     };
     assert.equal(shortForm(d), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s fh2 fr');
     assert.equal(shortForm({ ...d, valueCount: 100 }), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s v100 fh2 fr');
+    assert.equal(shortForm({ ...d, finalRotations: 3 }), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s fh2 fr+rot3');
   });
 
   it('lin-kv draws a wider --value-count in about two thirds of the runs when the test command has it; never for txn', () => {
@@ -159,6 +166,7 @@ describe('hunt: the drawn argv is a `test` command line', () => {
       assert.equal(c.maxWritesPerKey, d.txn.maxWritesPerKey);
     }
     if ('finalReads' in c) assert.equal((c as { finalReads: unknown }).finalReads, d.finalReads);
+    assert.equal(c.finalRotations, d.finalRotations);
   };
 
   it('round-trips through the test command\'s own parser (every workload, with node args and a store)', () => {
@@ -363,7 +371,7 @@ describe('hunt: argument errors -> 254 with a message (no runs started)', () => 
       [['--bin', node, '--faults', 'partition,kill'], /--faults kill needs --durable: a node without persistence legitimately forgets/],
       [['--bin', node, '--faults', 'bogus'], /unknown fault "bogus"/],
       [['--bin', node, '--latency', '5'], /unknown option --latency; hunt draws the other `test` flags itself/],
-      [['--bin', node, '-w', 'broadcast'], /exists in real Maelstrom but maelstrom-local does not drive it/],
+      [['--bin', node, '-w', 'no-such-workload'], /unknown workload "no-such-workload"; supported: /],
       [['--bin', node, '--budget', '0'], /--budget: must be > 0/],
       [['--bin', node, '--replays', '-1'], /--replays: must be >= 0/],
       [['--bin', '/nonexistent/node'], /no such file/],

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { Grudge } from '../../src/runner/network';
-import { FaultTarget, killCount, leaderMinority, Nemesis, NemesisEvent, NemesisFault, shiftedMajority } from '../../src/runner/nemesis';
+import { FaultTarget, killCount, leaderMinority, Nemesis, NemesisEvent, NemesisFault, shiftedMajority, SLOW_CAP_MS, SLOW_MEAN_MS } from '../../src/runner/nemesis';
 import { completeGrudge, majoritiesRingPerfect, majoritiesRingStochastic, partitionGrudge } from '../../src/runner/partitions';
 import { Rng } from '../../src/runner/rng';
 import { VirtualScheduler } from '../../src/runner/scheduler';
@@ -92,6 +92,7 @@ function recordingTarget(): FaultTarget & { calls: string[] } {
     resume: (n) => calls.push(`resume ${n}`),
     setLoss: (p) => calls.push(`loss ${p}`),
     setDuplicate: (p) => calls.push(`dup ${p}`),
+    setSlow: (slow) => calls.push(slow === null ? 'slow off' : `slow ${slow.nodes.join(',')}`),
   };
 }
 
@@ -218,6 +219,7 @@ function fakeCluster(traffic: () => Map<string, number>) {
     resume: (n) => paused.delete(n),
     setLoss: () => undefined,
     setDuplicate: () => undefined,
+    setSlow: () => undefined,
     trafficCounts: () => traffic(),
   };
   return { target, grudges, down, paused, calls };
@@ -342,6 +344,51 @@ describe(`leader-aimed, shifting and multi-node faults (extensions; SEED=${SEED}
         assert.ok(cluster.down.size === 0 || cluster.down.size === count);
       }
     }
+  });
+
+  it('pause-all freezes every node at once and resumes them all in one step', () => {
+    for (const n of [1, 3, 5]) {
+      let starts = 0;
+      const { cluster } = runFaults(SEED, ['pause-all'], n, (ev) => {
+        const [tag, victims] = ev.result as [string, string[]];
+        assert.deepEqual(victims, nodes(n));
+        if (ev.f === 'start-pause-all') {
+          starts++;
+          assert.equal(tag, 'paused');
+        } else assert.equal(tag, 'resumed');
+      }, undefined, 3000);
+      assert.ok(starts > 3);
+      assert.ok(cluster.paused.size === 0 || cluster.paused.size === n);
+    }
+  });
+
+  it(`slow delays one node's messages (or everyone's), 0 half the time, else exponential mean ${SLOW_MEAN_MS} ms capped at ${SLOW_CAP_MS}`, () => {
+    const scheduler = new VirtualScheduler();
+    const sets: (string[] | null)[] = [];
+    let extra: (() => number) | null = null;
+    const target: FaultTarget = {
+      ...fakeCluster(() => new Map()).target,
+      setSlow: (slow) => {
+        sets.push(slow === null ? null : [...slow.nodes]);
+        if (slow !== null) extra = slow.extraMs;
+      },
+    };
+    const events: NemesisEvent[] = [];
+    new Nemesis({ faults: ['slow'], nodes: nodes(5), intervalMs: 100, stopAt: 20_000, healAt: null, rng: new Rng(SEED), scheduler, target, record: (ev) => events.push(ev) }).start();
+    scheduler.runAll();
+    assert.ok(events.length > 20);
+    events.forEach((ev, i) => assert.equal(ev.f, i % 2 === 0 ? 'start-slow' : 'stop-slow'));
+    sets.forEach((set, i) => (i % 2 === 0 ? assert.ok(set !== null && (set.length === 1 || set.length === 5)) : assert.equal(set, null)));
+    assert.ok(sets.some((x) => x?.length === 1) && sets.some((x) => x?.length === 5), 'both shapes drawn');
+    const draw = extra as (() => number) | null;
+    assert.ok(draw !== null);
+    const xs = Array.from({ length: 20_000 }, () => draw());
+    const zero = xs.filter((x) => x === 0).length / xs.length;
+    assert.ok(zero > 0.47 && zero < 0.53, String(zero));
+    const slowOnes = xs.filter((x) => x > 0);
+    const mean = slowOnes.reduce((a, b) => a + b, 0) / slowOnes.length;
+    assert.ok(mean > 0.9 * SLOW_MEAN_MS && mean < 1.05 * SLOW_MEAN_MS, String(mean));
+    assert.ok(Math.max(...xs) <= SLOW_CAP_MS);
   });
 
   it('leaderMinority and shiftedMajority are pure functions of the rng', () => {

@@ -125,6 +125,34 @@ describe('runner network (spec §2)', () => {
     scheduler.runAll();
     assert.deepEqual((got.get('n2') ?? []).map((x) => x.m.body.type), ['kept', 'kept', 'twice', 'twice']);
   });
+
+  it('slow extension: extra delay only on node<->node messages touching a slow node; the receiver waits behind it', () => {
+    const { scheduler, net, got } = setup(() => 10);
+    const extras = [500, 0];
+    net.slow = { nodes: new Set(['n1']), extraMs: () => extras.shift() ?? 0 };
+    net.send('n1', 'n2', { type: 'slowed' }); // 10 + 500, and n2's consumer sleeps on it (head of line)
+    net.send('n1', 'n2', { type: 'fast-copy' }); // 10 + 0, but stuck behind it
+    net.send('n3', 'n2', { type: 'untouched' }); // 10: neither end is slow, still stuck behind it
+    net.send('c1', 'n1', { type: 'client' }); // 0: clients are never slowed
+    net.send('lin-kv', 'n1', { type: 'service' }); // 10: services are not server pairs
+    scheduler.runAll();
+    const n2 = (got.get('n2') ?? []).map((x) => [x.m.body.type, x.at]);
+    assert.deepEqual(n2, [['slowed', 510], ['fast-copy', 510], ['untouched', 510]]);
+    assert.deepEqual((got.get('n1') ?? []).map((x) => [x.m.body.type, x.at]), [['client', 0], ['service', 10]]);
+    net.slow = null;
+    net.send('n1', 'n2', { type: 'after' });
+    scheduler.runAll();
+    assert.deepEqual((got.get('n2') ?? []).slice(-1).map((x) => [x.m.body.type, x.at - 510]), [['after', 10]]);
+    // Queued before the first is dequeued, the fast copy does overtake: the heap orders by deadline.
+    const later = setup(() => 10);
+    const extra = [500, 0];
+    later.net.slow = { nodes: new Set(['n2']), extraMs: () => extra.shift() ?? 0 };
+    later.net.send('n3', 'n1', { type: 'blocker' }); // n1's consumer sleeps on this until 10
+    later.net.send('n2', 'n1', { type: 'slowed' });
+    later.net.send('n2', 'n1', { type: 'fast-copy' });
+    later.scheduler.runAll();
+    assert.deepEqual((later.got.get('n1') ?? []).map((x) => [x.m.body.type, x.at]), [['blocker', 10], ['fast-copy', 10], ['slowed', 510]]);
+  });
 });
 
 describe('runner latency distributions (spec §2.2)', () => {

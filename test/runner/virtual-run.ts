@@ -26,6 +26,7 @@ export interface VirtualRunSpec {
   latencyDist?: LatencyDist;
   finalHealMs?: number | null;
   finalReads?: boolean;
+  finalRotations?: number;
   host(id: string, scheduler: VirtualScheduler): NodeHost;
 }
 
@@ -49,6 +50,7 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<{ outcome: TestR
     nemesisIntervalMs: spec.nemesisIntervalMs ?? 1000,
     finalHealMs: spec.finalHealMs ?? null,
     finalReads: spec.finalReads ?? false,
+    finalRotations: spec.finalRotations ?? 0,
     seed: spec.seed,
     scheduler,
     host: (id) => spec.host(id, scheduler),

@@ -56,6 +56,7 @@ export function huntFixed(args: HuntArgs): HuntFixed {
     pool: faultPool(args.faults, args.durable),
     latencyDists: HUNT_LATENCY_DISTS,
     finalReadsSupported: !args.noFinalReads && testHasOption('--final-reads'),
+    finalRotationsSupported: testHasOption('--final-rotations'),
     valueCountSupported: testHasOption('--value-count'),
   };
 }

@@ -22,6 +22,8 @@ export interface HuntFixed {
   finalReadsSupported: boolean;
   /** Whether lin-kv runs may draw --value-count (the test command has it). */
   valueCountSupported?: boolean;
+  /** Whether runs with final reads may draw --final-rotations (the test command has it). */
+  finalRotationsSupported?: boolean;
 }
 
 export interface RunDraw {
@@ -37,6 +39,8 @@ export interface RunDraw {
   nemesis: string[];
   nemesisIntervalS: number;
   finalReads: boolean;
+  /** --final-rotations (0: flag omitted); only with finalReads. */
+  finalRotations: number;
   finalHealS: number | null;
   /** lin-kv only: --value-count (null: Maelstrom's 5, flag omitted). */
   valueCount: number | null;
@@ -105,6 +109,11 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   const healTail = Math.min(fin.intBetween(1, 4), Math.floor(timeLimitS / 2));
   const finalHealS = fin.float() < (finalReads ? 0.7 : 0.5) && healTail >= 1 ? healTail : null;
 
+  // Leadership handed around before more rounds of final reads: a replica that diverged shows
+  // only once it leads. Each rotation costs ~3 s, so not every run pays for them.
+  const rot = r('rotations');
+  const finalRotations = finalReads && fixed.finalRotationsSupported === true ? weighted(rot, [[0, 0.3], [2, 0.35], [3, 0.35]]) : 0;
+
   let txn: RunDraw['txn'] = null;
   if (TXN_WORKLOADS.includes(fixed.workload)) {
     const t = r('txn');
@@ -119,7 +128,7 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   const vals = r('values');
   const valueCount = fixed.workload === 'lin-kv' && fixed.valueCountSupported === true && vals.float() >= 1 / 3 ? vals.pick([20, 100, 1000]) : null;
   const seed = r('seed').nextUint32();
-  return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalHealS, valueCount, txn };
+  return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalRotations, finalHealS, valueCount, txn };
 }
 
 /** The `maelstrom-local test` arguments (after `test`) that run exactly this configuration. */
@@ -139,6 +148,7 @@ export function testArgv(d: RunDraw, fixed: HuntFixed, store: string | null): st
   if (d.txn) a.push('--key-count', String(d.txn.keyCount), '--max-txn-length', String(d.txn.maxTxnLength), '--max-writes-per-key', String(d.txn.maxWritesPerKey));
   if (d.valueCount !== null) a.push('--value-count', String(d.valueCount));
   if (d.finalReads) a.push('--final-reads');
+  if (d.finalRotations > 0) a.push('--final-rotations', String(d.finalRotations));
   if (d.finalHealS !== null) a.push('--final-heal', String(d.finalHealS));
   a.push('--seed', String(d.seed));
   if (store !== null) a.push('--store', store);
@@ -166,6 +176,6 @@ export function shortForm(d: RunDraw): string {
   if (d.txn) parts.push(`k${d.txn.keyCount}/len${d.txn.maxTxnLength}/w${d.txn.maxWritesPerKey}`);
   if (d.valueCount !== null) parts.push(`v${d.valueCount}`);
   if (d.finalHealS !== null) parts.push(`fh${d.finalHealS}`);
-  if (d.finalReads) parts.push('fr');
+  if (d.finalReads) parts.push(d.finalRotations > 0 ? `fr+rot${d.finalRotations}` : 'fr');
   return parts.join(' ');
 }
