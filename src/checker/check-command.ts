@@ -26,7 +26,7 @@ Options:
                               (default strict-serializable)
   --availability SPEC         also require availability: "total" or a number in [0, 1]
   --budget-ms N               linearizability: search budget per key (default 10000)
-  --cycle-budget-ms N         txn workloads: cycle search budget per SCC (default 1000)
+  --cycle-budget-ms N         txn workloads: cycle search budget per anomaly class per SCC (default 1000)
   --json                      print the results as JSON instead of EDN
   -h, --help                  show this help`;
 
