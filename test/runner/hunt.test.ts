@@ -8,7 +8,7 @@ import { classify, lastStderrMessage, RunResult } from '../../src/runner/hunt/ch
 import { runHuntCommand } from '../../src/runner/hunt/command';
 import { drawRun, HuntFixed, RunDraw, shortForm, testArgv } from '../../src/runner/hunt/draw';
 import { DURABLE_FAULTS, faultPool, HUNT_FAULTS, MEMORY_SAFE_FAULTS } from '../../src/runner/hunt/faults';
-import { HuntDeps, PlannedRun, runHunt } from '../../src/runner/hunt/hunt';
+import { HuntDeps, isFinding, PlannedRun, runHunt } from '../../src/runner/hunt/hunt';
 import { describeResults, shellCommand, shellQuote } from '../../src/runner/hunt/report';
 
 /** hunt: configuration drawing, fault pools, argv round trips, reports and exit codes (no processes). */
@@ -257,6 +257,40 @@ describe('hunt: what the checker saw', () => {
       assert.equal(lastStderrMessage(['a', 'b', '']), 'b');
       assert.equal(lastStderrMessage([]), null);
       assert.equal(classify(254, null, '', 'maelstrom-local test: --bin x: no such file\nRun ...', null, 1).usageError !== undefined, true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('hunt: replies that break the reply schema', () => {
+  it('a run the checkers pass is a protocol finding when a client op got a malformed reply, never otherwise', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hunt-malformed-'));
+    try {
+      const line = (op: Record<string, unknown>): string => JSON.stringify(op);
+      const ok = [
+        line({ type: 'invoke', process: 0, f: 'write', value: [1, 3] }),
+        line({ type: 'ok', process: 0, f: 'write', value: [1, 3] }),
+        // A timeout or a definite error mentioning nothing of the kind is not a finding.
+        line({ type: 'info', process: 1, f: 'write', value: [1, 4], error: 'net-timeout' }),
+        // Only client ops count: the nemesis never gets replies.
+        line({ type: 'info', process: 'nemesis', f: 'start-partition', value: 'malformed-rpc-response' }),
+      ];
+      fs.writeFileSync(path.join(tmp, 'history.jsonl'), ok.join('\n') + '\n');
+      assert.equal(classify(0, null, '', '', tmp, 5).verdict, 'valid');
+      const bad = line({
+        type: 'info', process: 2, f: 'write', value: [1, 5],
+        error: 'indeterminate: malformed-rpc-response: type is "read_ok", expected "write_ok"',
+        exception: { message: 'malformed-rpc-response: type is "read_ok", expected "write_ok" in reply {"type":"read_ok","value":2}' },
+      });
+      fs.writeFileSync(path.join(tmp, 'history.jsonl'), [...ok, bad, bad].join('\n') + '\n');
+      const r = classify(0, null, '', '', tmp, 5);
+      assert.equal(r.verdict, 'invalid');
+      assert.equal(r.kind, 'protocol');
+      assert.match(r.detail, /2 replies break Maelstrom's reply schema \(first: process 2's write: malformed-rpc-response: type is "read_ok", expected "write_ok" in reply/);
+      assert.equal(isFinding(r), true);
+      // No history at all (the run never got that far): nothing to say.
+      assert.equal(classify(0, null, '', '', path.join(tmp, 'missing'), 5).verdict, 'valid');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

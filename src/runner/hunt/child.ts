@@ -28,7 +28,7 @@ export interface RunResult {
   /** One or two sentences: what the checker saw, the crash, or what went wrong. */
   detail: string;
   /** For invalid: whether the workload's checker objected (safety) or only stats/availability (liveness). */
-  kind?: 'safety' | 'liveness' | 'other';
+  kind?: 'safety' | 'liveness' | 'protocol' | 'other';
   crash?: CrashInfo;
   /** The child's argument errors (exit 254): a hunt or flag problem, not a finding. */
   usageError?: string;
@@ -85,6 +85,42 @@ function lastLineOf(file: string): string | null {
   }
 }
 
+/**
+ * A run the checkers call valid can still hold replies that break Maelstrom's
+ * reply schema (a write answered with read_ok, an extra field): Maelstrom
+ * records such an op as indeterminate and moves on, so `test` stays faithful
+ * and says valid. A correct node never sends one, and the usual cause is a
+ * reply routed to the wrong request (an answer for an entry another leader
+ * put at that index), so the hunt reports it. Null when there is none.
+ */
+export function malformedReplies(historyFile: string): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(historyFile, 'utf8');
+  } catch {
+    return null;
+  }
+  let count = 0;
+  let first: string | null = null;
+  for (const line of text.split('\n')) {
+    if (!line.includes('malformed-rpc-response')) continue;
+    let op: { type?: unknown; process?: unknown; f?: unknown; error?: unknown; exception?: { message?: unknown } };
+    try {
+      op = JSON.parse(line) as typeof op;
+    } catch {
+      continue;
+    }
+    if (op.type !== 'info' || typeof op.process !== 'number' || typeof op.error !== 'string' || !op.error.includes('malformed-rpc-response')) continue;
+    count++;
+    if (first === null) {
+      const message = typeof op.exception?.message === 'string' ? op.exception.message : op.error;
+      first = `process ${op.process}'s ${String(op.f)}: ${message}`;
+    }
+  }
+  if (count === 0) return null;
+  return `the checkers passed, but ${count} repl${count === 1 ? 'y breaks' : 'ies break'} Maelstrom's reply schema (first: ${first}); Maelstrom counts such an op as indeterminate, a correct node never sends one`;
+}
+
 /** Classify a finished `test` child from its exit status, output and store directory. */
 export function classify(exitCode: number | null, signal: string | null, stdout: string, stderr: string, dir: string | null, durationMs: number): RunResult {
   const base = { exitCode, dir, durationMs };
@@ -96,7 +132,11 @@ export function classify(exitCode: number | null, signal: string | null, stdout:
       return null;
     }
   };
-  if (exitCode === 0) return { ...base, verdict: 'valid', detail: 'valid' };
+  if (exitCode === 0) {
+    const bad = dir !== null ? malformedReplies(path.join(dir, 'history.jsonl')) : null;
+    if (bad !== null) return { ...base, verdict: 'invalid', kind: 'protocol', detail: bad };
+    return { ...base, verdict: 'valid', detail: 'valid' };
+  }
   if (exitCode === 1) {
     const results = readResults();
     return { ...base, verdict: 'invalid', kind: invalidKind(results), detail: describeResults(results) };
