@@ -17,10 +17,16 @@ if (location.explicit && location.dir === null) {
   // A folder named on purpose (CI names it) that is not there must fail loudly, never skip.
   throw new Error(`${TESTDATA_ENV}=${location.looked}: no such folder; point it at a copy of the third-party test data`);
 }
-const DIR = location.dir === null ? null : path.join(location.dir, 'elle-anomalies');
+const candidate = location.dir === null ? null : path.join(location.dir, 'elle-anomalies');
+const present = candidate !== null && fs.existsSync(candidate);
+if (location.explicit && !present) {
+  // CI names the data folder; an older copy without this subfolder must not pass by skipping.
+  throw new Error(`${TESTDATA_ENV}=${location.looked} has no elle-anomalies/; use a current copy of the shared test data`);
+}
+const DIR = present ? candidate : null;
 if (DIR === null) {
   console.log(
-    `\nSKIPPED: Elle anomaly-type histories suite (test/checker/elle-anomalies.test.ts): no test data at ${location.looked}. ` +
+    `\nSKIPPED: Elle anomaly-type histories suite (test/checker/elle-anomalies.test.ts): no elle-anomalies/ test data at ${location.looked}. ` +
       `To run it, set ${TESTDATA_ENV}=DIR (a copy of the shared testdata folder) or place it there.`,
   );
 }
