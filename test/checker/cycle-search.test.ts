@@ -7,6 +7,7 @@
 import { strict as assert } from 'assert';
 import { CYCLE_TYPES, classifyCycle, findCycles, SccResult } from '../../src/checker/elle/cycles';
 import { splitSimple } from '../../src/checker/elle/cycle-search';
+import { cycleExistsCases } from '../../src/checker/elle/cycle-exists';
 import { PROCESS, REALTIME, RW, TxnGraph, WR, WW } from '../../src/checker/elle/graph';
 import { checkListAppend } from '../../src/checker/list-append';
 import { HistoryBuilder, txn } from './builders';
@@ -100,6 +101,23 @@ describe('checker: per-class cycle search (Elle)', function () {
     const walk = [[0, 1], [1, 0], [0, 2], [2, 3], [3, 2], [2, 0]].map(([from, to]) => ({ from, to, kind: WW }));
     const parts = splitSimple(walk).map((c) => c.map((s) => s.from));
     assert.deepEqual(parts, [[0, 1], [2, 3], [0, 2]]);
+  });
+
+  it('cycle-exists markers: snapshot isolation\'s extension sees non-adjacent rw cycles, not write skew', function () {
+    const types = (g: TxnGraph): string[] => cycleExistsCases(g, Array.from({ length: g.size }, (_, i) => i)).map((c) => c.type);
+    // 0 -ww-> 1 -rw-> 0 is a G-single: ww;rw composes to a self-loop, a one-vertex SCC. (Repeatable
+    // read is not stronger than snapshot isolation, so its marker is not redundant.)
+    const single = cycleExistsCases(graph(2, [[0, 1, WW], [1, 0, RW]]), [0, 1]);
+    assert.deepEqual(single, [
+      { type: 'PL-SI-cycle-exists', not: 'snapshot-isolation', 'scc-size': 1 },
+      { type: 'PL-2.99-cycle-exists', not: 'repeatable-read', 'scc-size': 2 },
+    ]);
+    // Write skew (rw, rw) has no ww/wr edge to extend: only the repeatable-read marker.
+    assert.deepEqual(types(graph(2, [[0, 1, RW], [1, 0, RW]])), ['PL-2.99-cycle-exists']);
+    // A G0 rules out read uncommitted, which makes every stronger marker redundant.
+    assert.deepEqual(types(graph(2, [[0, 1, WW], [1, 0, WW]])), ['PL-1-cycle-exists']);
+    // A realtime stale read: only the strong snapshot isolation family.
+    assert.deepEqual(types(graph(2, [[0, 1, REALTIME], [1, 0, RW]])), ['strong-snapshot-isolation-cycle-exists']);
   });
 
   describe('budgets', function () {

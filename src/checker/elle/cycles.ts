@@ -16,8 +16,8 @@
  */
 import { CYCLE_SPECS, CycleStep, classifyCycle, specMask, specRequired } from './cycle-specs';
 import { BudgetExhausted, IMPROVE_EXPANSIONS, LocalGraph, searchSub } from './cycle-search';
+import { CycleExistsCase, cycleExistsCases } from './cycle-exists';
 import { PROCESS, REALTIME, RW, stronglyConnected, TxnGraph, WR, WW } from './graph';
-import { impossibleModels } from './models';
 
 export { CYCLE_SPECS, CYCLE_TYPES, classifyCycle } from './cycle-specs';
 export type { CycleStep } from './cycle-specs';
@@ -43,7 +43,7 @@ export interface SccResult {
   completed: string[];
   sccSize: number;
   /** Cycle-exists markers (only computed when some class timed out). */
-  cycleExists: { type: string; not: string; 'scc-size': number }[];
+  cycleExists: CycleExistsCase[];
 }
 
 /** Any cycle in a strongly connected component: BFS from a vertex back to itself. */
@@ -78,34 +78,6 @@ function fallbackCycle(g: TxnGraph, verts: number[]): CycleStep[] {
     queue = next;
   }
   return [];
-}
-
-/** Elle's cycle-exists checks: model -> relations whose union must be acyclic. */
-const CYCLE_EXISTS_SPECS: { model: string; mask: number }[] = [
-  { model: 'PL-1', mask: WW },
-  { model: 'PL-2', mask: WW | WR },
-  { model: 'PL-2.99', mask: WW | WR | RW },
-  { model: 'PL-3', mask: WW | WR | RW },
-  { model: 'strong-session-PL-1', mask: WW | PROCESS },
-  { model: 'strong-session-PL-2', mask: WW | WR | PROCESS },
-  { model: 'strong-session-serializable', mask: WW | WR | RW | PROCESS },
-  { model: 'strong-PL-1', mask: WW | REALTIME },
-  { model: 'strong-PL-2', mask: WW | WR | REALTIME },
-  { model: 'PL-SS', mask: WW | WR | RW | REALTIME },
-];
-
-function cycleExistsCases(g: TxnGraph, verts: number[]): SccResult['cycleExists'] {
-  const out: SccResult['cycleExists'] = [];
-  const redundant = new Set<string>();
-  for (const spec of CYCLE_EXISTS_SPECS) {
-    if (redundant.has(spec.model)) continue;
-    const comps = stronglyConnected(g, spec.mask, verts);
-    if (!comps.length) continue;
-    const smallest = Math.min(...comps.map((c) => c.length));
-    out.push({ type: `${spec.model}-cycle-exists`, not: spec.model, 'scc-size': smallest });
-    for (const m of impossibleModels([`${spec.model}-cycle-exists`])) redundant.add(m);
-  }
-  return out;
 }
 
 /** Searches every nontrivial SCC of `g` for each reportable cycle class. */
