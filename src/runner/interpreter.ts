@@ -1,16 +1,19 @@
-import { NetClient } from './client';
+import { NetClient, RpcResult } from './client';
 import { HistoryRecorder } from './history-recorder';
 import { Network } from './network';
 import { mapOutcome } from './outcome';
 import { Rng } from './rng';
 import { Scheduler, TimerHandle } from './scheduler';
-import { BenchWorkload, FreeWorker, OpGenerator, WorkloadOptions } from './workload';
+import { BenchWorkload, FreeWorker, OpGenerator, OpSpec, WorkloadClient, WorkloadOptions } from './workload';
+import { Completion } from './outcome';
 
 interface Worker {
   thread: number;
   process: number;
   node: string;
   client: NetClient | null;
+  /** The workload's stateful client (kafka), opened and closed with `client`. */
+  session: WorkloadClient | null;
   busy: boolean;
 }
 
@@ -65,6 +68,7 @@ export class Interpreter {
       process: t,
       node: o.nodes[t % o.nodes.length],
       client: null,
+      session: null,
       busy: false,
     }));
   }
@@ -133,7 +137,13 @@ export class Interpreter {
         return;
       }
       this.bumpRotation();
-      this.dispatch(this.workers[choice.thread], choice.op.f, choice.op.value, state.generator, true);
+      const worker = this.workers[choice.thread];
+      if (choice.pauseMs !== undefined && choice.pauseMs > 0) {
+        // A per-thread gen/stagger inside the final generator (kafka's final polls): the worker waits, then invokes.
+        worker.busy = true;
+        const op = choice.op;
+        this.o.scheduler.after(choice.pauseMs, () => this.dispatch(worker, op, state.generator, true));
+      } else this.dispatch(worker, choice.op, state.generator, true);
     }
   }
 
@@ -157,7 +167,7 @@ export class Interpreter {
       if (!choice) return;
       const worker = this.workers[choice.thread];
       this.bumpRotation();
-      this.dispatch(worker, choice.op.f, choice.op.value, this.o.generator, false);
+      this.dispatch(worker, choice.op, this.o.generator, false);
       this.nextOpAt = now + this.o.rng.float() * (2000 / this.o.rate);
     }
   }
@@ -178,7 +188,7 @@ export class Interpreter {
     return out;
   }
 
-  private dispatch(worker: Worker, f: string, value: unknown, generator: OpGenerator, final: boolean): void {
+  private dispatch(worker: Worker, op: OpSpec, generator: OpGenerator, final: boolean): void {
     const { workload, history } = this.o;
     worker.busy = true;
     this.invokes++;
@@ -186,12 +196,11 @@ export class Interpreter {
       worker.client = new NetClient(this.o.allocateClientId(), this.o.network, this.o.scheduler);
       worker.client.open();
     }
-    const op = { f, value };
+    const { f, value } = op;
     const process = worker.process;
     const tag: Record<string, unknown> = final ? { node: worker.node, final: true } : { node: worker.node };
-    history.record('invoke', process, f, value, tag);
-    worker.client.call(worker.node, workload.request(op), workload.timeoutMs(this.o.options), (result) => {
-      const c = mapOutcome(workload, op, result);
+    history.record('invoke', process, f, value, { ...(op.attrs ?? {}), ...tag });
+    this.invoke(worker, op, (c) => {
       const extra: Record<string, unknown> = { ...tag };
       if (c.error !== undefined) extra.error = c.error;
       if (c.exception !== undefined) extra.exception = c.exception;
@@ -202,12 +211,29 @@ export class Interpreter {
         if (!workload.reusableClient) {
           worker.client?.close();
           worker.client = null;
+          worker.session = null;
         }
       }
       worker.busy = false;
       // Deferred: a reply arrives inside the network's delivery loop; start the next op from a fresh stack.
       this.queueTick();
     });
+  }
+
+  /** One op through the worker's client: a single RPC (most workloads) or the workload's stateful client (kafka). */
+  private invoke(worker: Worker, op: OpSpec, done: (c: Completion) => void): void {
+    const { workload, options } = this.o;
+    const client = worker.client as NetClient;
+    if (!workload.openClient) {
+      client.call(worker.node, workload.request(op), workload.timeoutMs(options), (result) => done(mapOutcome(workload, op, result)));
+      return;
+    }
+    if (!worker.session) worker.session = workload.openClient(options);
+    const rpc = (body: Record<string, unknown>) =>
+      new Promise<RpcResult>((resolve) => client.call(worker.node, body, workload.timeoutMs(options), resolve));
+    worker.session.invoke(op, rpc).then(done, (e: unknown) =>
+      done({ type: 'info', value: op.value, error: String(e), exception: { class: 'java.lang.Exception', message: String((e as Error)?.message ?? e) } }),
+    );
   }
 
   private maybeFinish(): void {

@@ -15,7 +15,7 @@ import { NodeHost } from './node-host';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import { makeServices } from './services';
-import { BenchWorkload, WorkloadOptions } from './workload';
+import { BenchWorkload, OpGenerator, WorkloadOptions } from './workload';
 
 export const INIT_TIMEOUT_MS = 10_000;
 /** Maelstrom's default RPC timeout, which bounds a setup! request such as broadcast's topology. */
@@ -111,6 +111,7 @@ export class TestRun {
   /** Pending init handshakes, failed early if their node exits. */
   private readonly initExitWatch = new Map<string, (code: number | null, signal: string | null) => void>();
   private interpreter: Interpreter | null = null;
+  private mainGenerator: OpGenerator | null = null;
   private tearingDown = false;
   nemesis: Nemesis | null = null;
 
@@ -188,7 +189,13 @@ export class TestRun {
         scheduler: o.scheduler,
         network: this.network,
         workload: o.workload,
-        generator: o.workload.generator({ nodeCount: o.nodes.length, concurrency: o.concurrency, rng: this.rng.fork('generator'), options: o.options }),
+        generator: (this.mainGenerator = o.workload.generator({
+          nodeCount: o.nodes.length,
+          concurrency: o.concurrency,
+          rng: this.rng.fork('generator'),
+          options: o.options,
+          now: () => o.scheduler.now(),
+        })),
         options: o.options,
         nodes: o.nodes,
         concurrency: o.concurrency,
@@ -271,7 +278,13 @@ export class TestRun {
     const wait = o.recoveryMs ?? FINAL_RECOVERY_MS;
     o.log(`Waiting for recovery... (${wait / 1000} s)`);
     if (wait > 0) await new Promise<void>((resolve) => o.scheduler.after(wait, resolve));
-    const generator = makeFinal({ nodeCount: o.nodes.length, concurrency: o.concurrency, rng: this.rng.fork('final-generator'), options: o.options });
+    const generator = makeFinal({
+      nodeCount: o.nodes.length,
+      concurrency: o.concurrency,
+      rng: this.rng.fork('final-generator'),
+      options: o.options,
+      now: () => o.scheduler.now(),
+    }, this.mainGenerator as OpGenerator);
     await new Promise<void>((resolve) => interpreter.runFinal(generator, o.workload.finalBoundMs ?? null, resolve));
   }
 

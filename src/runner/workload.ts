@@ -1,5 +1,7 @@
 import { CheckResult, HistoryOp } from '../checker/history';
 import { Body } from '../protocol/message';
+import type { RpcResult } from './client';
+import type { Completion } from './outcome';
 import { Rng } from './rng';
 
 /**
@@ -12,6 +14,8 @@ import { Rng } from './rng';
 export interface OpSpec {
   f: string;
   value: unknown;
+  /** Extra op fields recorded on the invocation, as Jepsen keeps them (kafka's `seek-to-beginning?`). */
+  attrs?: Record<string, unknown>;
 }
 
 /** A worker that may take an operation now, with its current process id. */
@@ -46,6 +50,21 @@ export interface GeneratorContext {
   concurrency: number;
   rng: Rng;
   options: WorkloadOptions;
+  /** Ms since some fixed origin, for generators that emit ops on a clock (kafka's client crashes). */
+  now?: () => number;
+}
+
+/** One request through the worker's network client and its outcome. */
+export type Rpc = (body: Record<string, unknown>) => Promise<RpcResult>;
+
+/**
+ * A stateful Maelstrom client for workloads whose invoke! makes several RPCs
+ * or keeps state between ops (kafka: poll offsets, poll + commit). Opened with
+ * the worker's network client, and replaced with it after an info unless
+ * the workload's client is reusable.
+ */
+export interface WorkloadClient {
+  invoke(op: OpSpec, rpc: Rpc): Promise<Completion>;
 }
 
 export interface OpGenerator {
@@ -53,7 +72,7 @@ export interface OpGenerator {
    * Choose an operation for one of `free` (ordered by the interpreter's
    * round-robin rotation), or null when none of them may run one now.
    */
-  next(free: readonly FreeWorker[]): { thread: number; op: OpSpec } | null;
+  next(free: readonly FreeWorker[]): { thread: number; op: OpSpec; pauseMs?: number } | null;
   /**
    * Jepsen's generator `update`: told every completion of an op this generator
    * handed out (kafka's generator tracks offsets it has seen). Optional.
@@ -85,6 +104,8 @@ export interface CheckContext {
 
 export interface BenchWorkload {
   readonly name: string;
+  /** A stateful client per worker instead of request/replySchema/completion (kafka). */
+  openClient?(options: WorkloadOptions): WorkloadClient;
   /** Ops whose timeouts and errors are always `fail` (spec §4.5). */
   readonly idempotent: ReadonlySet<string>;
   /**
@@ -115,9 +136,10 @@ export interface BenchWorkload {
    * nemesis heals, the runner waits out the recovery time (Maelstrom: 10 s),
    * then the workers run this generator's ops (no stagger, history marks them
    * `final: true`) until it offers nothing while every worker is idle, or its
-   * bound passes.
+   * bound passes. `main` is the client phase's generator (kafka's final polls
+   * aim at the offsets it saw).
    */
-  finalGenerator?(ctx: GeneratorContext): OpGenerator;
+  finalGenerator?(ctx: GeneratorContext, main: OpGenerator): OpGenerator;
   /** An upper bound on the final phase in ms (kafka: Maelstrom's 10 s time-limit); absent = none. */
   finalBoundMs?: number;
   /**
