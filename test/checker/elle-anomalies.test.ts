@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runCheckCommand } from '../../src/checker/check-command';
 import { locateTestdata, TESTDATA_ENV } from '../../src/common/testdata';
+import { anomaliesProhibitedBy } from '../../src/checker/elle/models';
 
 const location = locateTestdata();
 if (location.explicit && location.dir === null) {
@@ -94,6 +95,16 @@ const expected = DIR !== null && fs.existsSync(path.join(DIR, 'EXPECTED'))
           assert.match(c.explanation, /a contradiction!$/);
         }
       }
+    });
+
+    it(`${file}: under --consistency-models serializable, names G2-item (as Elle did) and every EXPECTED type serializable prohibits`, async function () {
+      const lines: string[] = [];
+      const exit = await runCheckCommand(['check', '-w', workload, path.join(DIR ?? '', file), '--json', '--consistency-models', 'serializable'], (l) => lines.push(l));
+      assert.equal(exit, 1, lines.slice(-1)[0]);
+      const got = (JSON.parse(lines.find((l) => l.startsWith('{')) ?? '{}') as { workload: { 'anomaly-types': string[] } }).workload['anomaly-types'];
+      const prohibited = anomaliesProhibitedBy(['serializable']);
+      for (const t of ['G2-item', ...want.filter((x) => prohibited.has(x))]) assert.ok(got.includes(t), `${t} in ${got.join(', ')}`);
+      assert.ok(!got.some((t) => t.endsWith('-realtime')), 'serializable reports no realtime classes');
     });
   }
 });
