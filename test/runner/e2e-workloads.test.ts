@@ -99,6 +99,33 @@ describe(`maelstrom-local end to end: broadcast, g-set, counters, kafka (SEED=${
     assert.equal(results().workload.valid, false);
   });
 
+  it('kafka: single-log node -> valid (final polls see every message; crash ops do not fail :stats)', async () => {
+    const r = await test('kafka', 'kafka-single-log.js', ['--time-limit', '3', '--rate', '50']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const res = results();
+    assert.deepEqual([res.workload.valid, res.workload['error-types'], res.stats.valid], [true, [], true]);
+    const h = history();
+    const finals = h.filter((o) => o.final === true && o.type === 'invoke');
+    assert.deepEqual(finals.filter((o) => o.f === 'crash').length, 3);
+    assert.ok(finals.some((o) => o.f === 'assign' && o['seek-to-beginning?'] === true));
+    assert.ok(h.some((o) => o.f === 'poll' && o.type === 'ok' && JSON.stringify(o.value) !== '[["poll",{}]]'));
+  });
+
+  it('kafka: broken nodes -> invalid for the reason the checker names', async () => {
+    const cases: [string, string[]][] = [
+      ['kafka-skip.js', ['lost-write', 'unseen']],
+      ['kafka-redeliver.js', ['nonmonotonic-poll']],
+      ['kafka-dup-offset.js', ['inconsistent-offsets']],
+    ];
+    for (const [fixture, expected] of cases) {
+      const r = await test('kafka', fixture, ['--time-limit', '3', '--rate', '50']);
+      assert.equal(r.code, 1, fixture + r.stdout + r.stderr);
+      const w = results().workload;
+      for (const t of expected) assert.ok(w['bad-error-types'].includes(t), `${fixture}: ${t} not in ${JSON.stringify(w['bad-error-types'])}`);
+      assert.ok(w[expected[0]].count > 0);
+    }
+  });
+
   it('bad input: unknown --topology exits 254 naming the choices; --help lists every workload', async () => {
     const r = await test('broadcast', 'broadcast-gossip.js', ['--topology', 'ring']);
     assert.equal(r.code, 254);
