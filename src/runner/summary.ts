@@ -62,12 +62,30 @@ export function summaryLines(config: TestConfig, dir: string, history: readonly 
     const e = (r as CheckResult | undefined)?.error;
     if (e !== undefined && typeof r === 'object') lines.push(`  ${name}: ${typeof e === 'string' ? e : JSON.stringify(e)}`);
   }
+  lines.push(...workloadDetail(workload));
   if (workload && workload.valid === false) {
     const types = workload['anomaly-types'] ?? workload.failures;
     if (types !== undefined) lines.push(`  workload failures: ${JSON.stringify(types)}`);
   }
   lines.push('', VERDICT_LINES[String(results.valid)] ?? VERDICT_LINES.unknown);
   return lines;
+}
+
+/** The figures Maelstrom's set-full, counter and kafka checkers lead with (their full maps are in results.json). */
+function workloadDetail(w: CheckResult | undefined): string[] {
+  if (!w) return [];
+  const out: string[] = [];
+  if (typeof w['stable-count'] === 'number') {
+    out.push(`Set: ${w['attempt-count']} added, ${w['stable-count']} stable, ${w['lost-count']} lost, ${w['stale-count']} stale, ${w['never-read-count']} never read`);
+    const lat = w['stable-latencies'] as Record<string, number> | undefined;
+    if (lat) out.push(`  stable latency (ms): p50 ${lat['0.5']}, p95 ${lat['0.95']}, p99 ${lat['0.99']}, max ${lat['1']}`);
+    if (Array.isArray(w.lost) && w.lost.length > 0) out.push(`  lost: ${JSON.stringify(w.lost.slice(0, 20))}${w.lost.length > 20 ? ' ...' : ''}`);
+  }
+  if (Array.isArray(w.acceptable) && Array.isArray(w['final-reads'])) {
+    out.push(`Counter: final reads ${JSON.stringify(w['final-reads'])}; acceptable ${JSON.stringify(w.acceptable)}`);
+  }
+  if (Array.isArray(w['bad-error-types']) && w['bad-error-types'].length > 0) out.push(`  kafka anomalies: ${w['bad-error-types'].join(', ')}`);
+  return out;
 }
 
 function fmt(x: unknown): string {
