@@ -1,0 +1,144 @@
+/**
+ * Linearizable reads without the log (thesis §6.4): ReadIndex rounds on the
+ * leader (bookkeeping in read-only.ts), optional leader leases (§6.4.1), and
+ * a follower's reads forwarded to the leader, with their deadlines and the
+ * drops that follow a change of leader or term.
+ */
+import type { Message, NodeId, ReadIndexResult } from './types';
+import { hasQuorum, quorumValue } from './quorum';
+import type { ReadRequest } from './read-only';
+import { bcastHeartbeat } from './replication';
+import type { ForwardedRead, RaftState } from './state';
+
+/** RaftNode.readIndex: a leader runs the read; a follower queues it for the leader. */
+export function requestRead(s: RaftState, context: string): ReadIndexResult {
+  if (s.role === 'leader') {
+    handleReadRequest(s, { origin: s.id, contexts: [context] });
+    return { ok: true };
+  }
+  if (s.leader === null) return { ok: false, leader: null };
+  s.readsToForward.push(context);
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------
+// Leader side
+
+export function handleReadRequest(s: RaftState, req: ReadRequest): void {
+  if (s.cfg.faults.readWithoutQuorumCheck === true) {
+    completeReads(s, s.log.committed, [req]);
+    return;
+  }
+  if (!s.committedInTerm()) {
+    // Our commit index may lag the true one until an entry of our term commits.
+    s.readsAwaitingTermCommit.push(req);
+    return;
+  }
+  if (s.peers.length === 0 || leaseValid(s)) {
+    completeReads(s, s.log.committed, [req]);
+    return;
+  }
+  s.readsForNextRound.push(req);
+}
+
+/** The first entry of this term committed: reads that arrived before it can start now. */
+export function releaseReadsAwaitingTermCommit(s: RaftState): void {
+  const waiting = s.readsAwaitingTermCommit;
+  s.readsAwaitingTermCommit = [];
+  for (const r of waiting) handleReadRequest(s, r);
+}
+
+/**
+ * Lease reads (thesis §6.4.1). A follower that answered a heartbeat sent at
+ * leader tick S heard from us at or after S, and, being sticky, grants no
+ * vote for electionTicks of its own ticks after that. So no other leader
+ * can exist before S + electionTicks; we stop at S + leaseTicks, with
+ * leaseTicks < electionTicks. ASSUMPTION: replicas' tick rates differ by
+ * less than the margin (electionTicks - leaseTicks ticks per election
+ * timeout); the server must tick on a monotonic clock.
+ */
+function leaseValid(s: RaftState): boolean {
+  if (!s.cfg.leaseReads || s.leaseForfeited || s.leadTransferee !== null) return false;
+  const start = quorumValue(s.voters, (id) => (id === s.id ? s.now : s.pr(id).leaseAckedAt));
+  const length = s.cfg.faults.leaseOutlivesElection === true ? 3 * s.cfg.electionTicks : s.cfg.leaseTicks;
+  return s.now < start + length;
+}
+
+function completeReads(s: RaftState, index: number, requests: ReadRequest[]): void {
+  for (const r of requests) {
+    if (r.origin === s.id) {
+      for (const context of r.contexts) s.readStates.push({ index, context });
+    } else {
+      s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index, reject: false });
+    }
+  }
+}
+
+/** A heartbeat answer naming read round `context`: complete every round a quorum has now confirmed. */
+export function ackReadRound(s: RaftState, context: string, from: NodeId): void {
+  const done = s.readOnly.ack(context, from, (acks) => hasQuorum(s.voters, (id) => acks.has(id)));
+  for (const round of done) completeReads(s, round.index, round.requests);
+}
+
+/** Batches reads accumulated since the last ready into one round trip. */
+export function flushReads(s: RaftState): void {
+  if (s.role === 'leader' && s.readsForNextRound.length > 0) {
+    const requests = s.readsForNextRound;
+    s.readsForNextRound = [];
+    s.readOnly.open(`${s.term}.${++s.readSeq}`, s.log.committed, requests, s.id);
+    bcastHeartbeat(s);
+  }
+  if (s.role !== 'leader' && s.readsToForward.length > 0) {
+    const contexts = s.readsToForward;
+    s.readsToForward = [];
+    if (s.leader === null) {
+      s.droppedReads.push(...contexts);
+      return;
+    }
+    const deadline = s.now + 2 * s.cfg.electionTicks;
+    for (const context of contexts) s.forwardedReads.push({ context, deadline });
+    s.send({ type: 'read-index', from: s.id, to: s.leader, term: s.term, contexts });
+  }
+}
+
+/** Leadership lost: no pending read can be confirmed by us any more. */
+export function dropLeaderReads(s: RaftState): void {
+  const requests: ReadRequest[] = [...s.readsAwaitingTermCommit, ...s.readsForNextRound];
+  for (const round of s.readOnly.drain()) requests.push(...round.requests);
+  s.readsAwaitingTermCommit = [];
+  s.readsForNextRound = [];
+  for (const r of requests) {
+    if (r.origin === s.id) s.droppedReads.push(...r.contexts);
+    else s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index: 0, reject: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Follower side
+
+export function handleReadIndexResponse(s: RaftState, m: Message & { type: 'read-index-resp' }): void {
+  for (const context of m.contexts) {
+    const i = s.forwardedReads.findIndex((r) => r.context === context);
+    if (i < 0) continue;
+    s.forwardedReads.splice(i, 1);
+    if (m.reject) s.droppedReads.push(context);
+    else s.readStates.push({ index: m.index, context });
+  }
+}
+
+export function expireForwardedReads(s: RaftState): void {
+  if (s.forwardedReads.length === 0) return;
+  const keep: ForwardedRead[] = [];
+  for (const r of s.forwardedReads) {
+    if (r.deadline <= s.now) s.droppedReads.push(r.context);
+    else keep.push(r);
+  }
+  s.forwardedReads = keep;
+}
+
+export function dropForwardedReads(s: RaftState): void {
+  for (const r of s.forwardedReads) s.droppedReads.push(r.context);
+  s.droppedReads.push(...s.readsToForward);
+  s.forwardedReads = [];
+  s.readsToForward = [];
+}

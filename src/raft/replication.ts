@@ -1,0 +1,159 @@
+/**
+ * Log replication (Raft paper §5.3, §5.4.2; thesis §10.2.1): the follower's
+ * AppendEntries and heartbeat handling, and the leader's side: appending,
+ * the commit rule, streaming AppendEntries within each follower's in-flight
+ * window (progress.ts), acknowledgement and rejection handling, heartbeats.
+ */
+import type { Entry, Message, NodeId } from './types';
+import { quorumValue } from './quorum';
+import { ackReadRound, releaseReadsAwaitingTermCommit } from './reads';
+import { sendSnapshotChunk, startSnapshot } from './snapshot';
+import type { RaftState } from './state';
+import { transferIfCaughtUp } from './transfer';
+
+// ---------------------------------------------------------------------------
+// Follower side
+
+export function handleAppend(s: RaftState, m: Message & { type: 'append' }): void {
+  if (m.prevIndex < s.log.committed) {
+    // Everything up to our commit is already settled; tell the leader where we are.
+    sendAppendAck(s, m.from, s.log.committed);
+    return;
+  }
+  const lastNew = s.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
+  if (lastNew !== null) {
+    sendAppendAck(s, m.from, lastNew);
+    return;
+  }
+  // Fast backtracking: tell the leader the newest of our entries that could
+  // still match, so it skips every entry of the conflicting term at once.
+  const hint = s.log.findConflictByTerm(Math.min(m.prevIndex, s.log.lastIndex()), m.prevTerm);
+  s.send({ type: 'append-resp', from: s.id, to: m.from, term: s.term, reject: true, index: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term }, false);
+}
+
+export function sendAppendAck(s: RaftState, to: NodeId, index: number): void {
+  const ack: Message = { type: 'append-resp', from: s.id, to, term: s.term, reject: false, index, hintIndex: 0, hintTerm: 0 };
+  // The ack promises the entries are durable: it must wait for this ready's fsync.
+  s.send(ack, s.cfg.faults.ackBeforePersist !== true);
+}
+
+export function handleHeartbeat(s: RaftState, m: Message & { type: 'heartbeat' }): void {
+  // The leader caps commit at what it knows we hold, so this never exceeds our log.
+  s.log.commitTo(Math.min(m.commit, s.log.lastIndex()));
+  s.send({ type: 'heartbeat-resp', from: s.id, to: m.from, term: s.term, context: m.context, sentAt: m.sentAt });
+}
+
+// ---------------------------------------------------------------------------
+// Leader side
+
+export function appendAsLeader(s: RaftState, entries: Entry[]): void {
+  s.log.append(entries);
+  // Entries go out at once; the leader counts itself only after persisted().
+  bcastAppend(s);
+  // A single voter has nobody to wait for but its own disk.
+  if (s.peers.length === 0) maybeCommit(s);
+}
+
+/**
+ * Commit rule (§5.3, §5.4.2): the highest index held durably by a majority,
+ * and only if it belongs to the current term; older entries commit with it.
+ */
+export function maybeCommit(s: RaftState): boolean {
+  const self = s.selfMatch();
+  const idx = quorumValue(s.voters, (id) => (id === s.id ? self : s.pr(id).match));
+  if (idx <= s.log.committed) return false;
+  if (s.log.term(idx) !== s.term && s.cfg.faults.commitOldTermByCounting !== true) return false;
+  const hadTermCommit = s.committedInTerm();
+  s.log.commitTo(idx);
+  if (!hadTermCommit && s.committedInTerm()) releaseReadsAwaitingTermCommit(s);
+  return true;
+}
+
+export function bcastAppend(s: RaftState): void {
+  for (const id of s.peers) sendAppend(s, id, true);
+}
+
+/**
+ * Sends what `to` is missing. In replicate state this streams batches until
+ * the log is exhausted or the in-flight window is full (pipelining); in
+ * probe state it sends one message and waits. With `sendIfEmpty`, an empty
+ * AppendEntries still goes out (commit propagation, probing).
+ */
+export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): void {
+  const pr = s.pr(to);
+  let first = true;
+  while (!pr.isPaused()) {
+    const prevIndex = pr.next - 1;
+    const prevTerm = s.log.term(prevIndex);
+    if (prevTerm === null) {
+      startSnapshot(s, to, pr);
+      return;
+    }
+    const { entries, bytes } =
+      pr.next <= s.log.lastIndex() ? s.log.batchFrom(pr.next, s.cfg.maxMsgBytes) : { entries: [], bytes: 0 };
+    if (entries.length === 0 && !(sendIfEmpty && first)) return;
+    s.send({ type: 'append', from: s.id, to, term: s.term, prevIndex, prevTerm, entries, commit: s.log.committed });
+    first = false;
+    if (pr.state === 'replicate') {
+      if (entries.length === 0) return;
+      pr.next = entries[entries.length - 1].index + 1;
+      pr.inflights.add(entries[entries.length - 1].index, bytes);
+    } else {
+      pr.probeSent = true;
+      return;
+    }
+  }
+}
+
+export function handleAppendResponse(s: RaftState, m: Message & { type: 'append-resp' }): void {
+  const pr = s.pr(m.from);
+  pr.recentActive = true;
+  if (m.reject) {
+    // The follower's hint lets us skip every entry of a term it does not have.
+    const probeHint = m.hintTerm > 0 ? s.log.findConflictByTerm(m.hintIndex, m.hintTerm).index : m.hintIndex;
+    if (pr.maybeDecrTo(m.index, probeHint)) {
+      if (pr.state === 'replicate') pr.becomeProbe();
+      sendAppend(s, m.from, true);
+    }
+    return;
+  }
+  if (m.index > s.log.lastIndex()) {
+    s.droppedMessages++; // acknowledges entries we never had: not from our term's log
+    return;
+  }
+  const wasProbeAtMatch = pr.state === 'probe' && pr.match === m.index;
+  if (!pr.maybeUpdate(m.index) && !wasProbeAtMatch) return;
+  if (pr.state === 'probe') pr.becomeReplicate();
+  else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
+    pr.becomeProbe();
+    pr.becomeReplicate();
+  } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
+
+  if (maybeCommit(s)) bcastAppend(s);
+  else sendAppend(s, m.from, false);
+
+  transferIfCaughtUp(s, m.from);
+}
+
+export function bcastHeartbeat(s: RaftState): void {
+  const context = s.readOnly.newestId();
+  for (const id of s.peers) {
+    const pr = s.pr(id);
+    s.send({ type: 'heartbeat', from: s.id, to: id, term: s.term, commit: Math.min(pr.match, s.log.committed), context, sentAt: s.now });
+  }
+}
+
+export function handleHeartbeatResponse(s: RaftState, m: Message & { type: 'heartbeat-resp' }): void {
+  const pr = s.pr(m.from);
+  pr.recentActive = true;
+  pr.probeSent = false;
+  if (m.sentAt <= s.now && m.sentAt > pr.leaseAckedAt) pr.leaseAckedAt = m.sentAt;
+  if (pr.state === 'snapshot') {
+    sendSnapshotChunk(s, m.from, pr); // retransmit: a chunk or its answer may have been lost
+  } else if (pr.match < s.log.lastIndex()) {
+    // Acks may have been lost; reopen the window a little so we can resend.
+    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
+    sendAppend(s, m.from, true);
+  }
+  if (m.context !== null) ackReadRound(s, m.context, m.from);
+}

@@ -1,0 +1,201 @@
+/**
+ * The state every handler of the core shares: one object per replica, owned
+ * by RaftNode (node.ts) and passed as the first argument to the per-concern
+ * functions in election.ts, replication.ts, snapshot.ts, reads.ts,
+ * transfer.ts and step.ts. This is etcd's single `raft` struct with its
+ * methods spread over several files; nothing here is exported from index.ts,
+ * so the fields being public is an internal matter of src/raft.
+ *
+ * Only state and the three primitives every concern needs live here: the
+ * outgoing queues (`send`), the hard/soft state views, and the leader's
+ * own durable match. The Ready bookkeeping (what was handed out, what was
+ * applied) belongs to RaftNode alone.
+ */
+import type { HardState, Message, NodeId, RaftConfig, ReadState, Recovered, Role, SoftState, TestingFaults } from './types';
+import { RaftInvariantError, RaftUsageError } from './errors';
+import { RaftLog } from './log';
+import type { Progress } from './progress';
+import { ReadOnlyQueue, type ReadRequest } from './read-only';
+
+export interface ResolvedConfig {
+  electionTicks: number;
+  heartbeatTicks: number;
+  random: () => number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  maxMsgBytes: number;
+  maxInflightMsgs: number;
+  maxInflightBytes: number;
+  leaseReads: boolean;
+  leaseTicks: number;
+  snapshotChunkBytes: number;
+  faults: TestingFaults;
+}
+
+/** A read a follower forwarded to the leader, waiting for its index. */
+export interface ForwardedRead {
+  context: string;
+  deadline: number;
+}
+
+/** A snapshot arriving from the leader in chunks (follower side). */
+export interface IncomingSnapshot {
+  index: number;
+  term: number;
+  chunks: string[];
+  length: number;
+}
+
+const PERSISTED_TYPES: ReadonlySet<Message['type']> = new Set(['vote', 'vote-resp', 'append-resp']);
+
+function resolveConfig(c: RaftConfig): ResolvedConfig {
+  const positiveInt = (v: number, name: string): number => {
+    if (!Number.isSafeInteger(v) || v < 1) throw new RaftUsageError(`config.${name} must be a positive integer, got ${v}`);
+    return v;
+  };
+  const electionTicks = positiveInt(c.electionTicks, 'electionTicks');
+  const heartbeatTicks = positiveInt(c.heartbeatTicks, 'heartbeatTicks');
+  if (heartbeatTicks >= electionTicks) {
+    throw new RaftUsageError(`config.heartbeatTicks (${heartbeatTicks}) must be below electionTicks (${electionTicks})`);
+  }
+  const checkQuorum = c.checkQuorum ?? true;
+  const leaseTicks = c.leaseTicks ?? electionTicks - 2;
+  if (!Number.isSafeInteger(leaseTicks) || leaseTicks < 1 || leaseTicks >= electionTicks) {
+    throw new RaftUsageError(`config.leaseTicks must be in [1, electionTicks); got ${leaseTicks} (electionTicks ${electionTicks})`);
+  }
+  return {
+    electionTicks,
+    heartbeatTicks,
+    random: c.random,
+    preVote: c.preVote ?? true,
+    checkQuorum,
+    maxMsgBytes: c.maxMsgBytes ?? 64 * 1024,
+    maxInflightMsgs: positiveInt(c.maxInflightMsgs ?? 256, 'maxInflightMsgs'),
+    maxInflightBytes: c.maxInflightBytes ?? 8 * 1024 * 1024,
+    // Leases rest on check-quorum's stickiness; without it a lease read could be stale.
+    leaseReads: c.readMode === 'lease' && checkQuorum,
+    leaseTicks,
+    snapshotChunkBytes: positiveInt(c.snapshotChunkBytes ?? 64 * 1024, 'snapshotChunkBytes'),
+    faults: c.testingFaults ?? {},
+  };
+}
+
+export class RaftState {
+  readonly id: NodeId;
+  // The voter set is fixed today; a membership change would replace these
+  // two (and the quorum calls that read them) as one step.
+  readonly voters: NodeId[];
+  readonly peers: NodeId[];
+  readonly cfg: ResolvedConfig;
+
+  term: number;
+  vote: NodeId | null;
+  role: Role = 'follower';
+  leader: NodeId | null = null;
+  readonly log: RaftLog;
+
+  // Time (election.ts, transfer.ts, reads.ts).
+  /** Ticks since boot: the clock of leases, transfers and forwarded-read deadlines. */
+  now = 0;
+  electionElapsed = 0;
+  heartbeatElapsed = 0;
+  randomizedElectionTimeout = 0;
+  /** `now` when a live leader was last heard from (leader stickiness, §9.6 of the thesis). */
+  leaderContactAt = Number.NEGATIVE_INFINITY;
+
+  // Elections and replication.
+  votes = new Map<NodeId, boolean>();
+  readonly progress = new Map<NodeId, Progress>();
+
+  // Leadership transfer (transfer.ts).
+  leadTransferee: NodeId | null = null;
+  transferElapsed = 0;
+  /** Once this leader has sent TimeoutNow in its term, a delayed copy may elect someone else at any time. */
+  leaseForfeited = false;
+
+  /** Highest (index, term) storage reported durable; valid while the log still has that term there. */
+  persistedIndex: number;
+  persistedTerm: number;
+
+  // Reads (reads.ts).
+  readonly readOnly = new ReadOnlyQueue();
+  readSeq = 0;
+  /** Leader: reads arriving before an entry of this term committed (thesis §6.4 step 1). */
+  readsAwaitingTermCommit: ReadRequest[] = [];
+  /** Leader: reads waiting for the next heartbeat round (batched per ready()). */
+  readsForNextRound: ReadRequest[] = [];
+  /** Follower: reads not yet sent to the leader, and those sent and unanswered. */
+  readsToForward: string[] = [];
+  forwardedReads: ForwardedRead[] = [];
+
+  // Snapshot being received (snapshot.ts).
+  incoming: IncomingSnapshot | null = null;
+
+  // Output, drained by RaftNode.ready().
+  msgs: Message[] = [];
+  persistedMsgs: Message[] = [];
+  readStates: ReadState[] = [];
+  droppedReads: string[] = [];
+  droppedMessages = 0;
+
+  constructor(config: RaftConfig, recovered: Recovered) {
+    if (typeof config.id !== 'string' || !Array.isArray(config.voters) || !config.voters.includes(config.id)) {
+      throw new RaftUsageError(`config.voters must include config.id (${String(config.id)})`);
+    }
+    if (new Set(config.voters).size !== config.voters.length) throw new RaftUsageError('config.voters has duplicates');
+    if (typeof config.random !== 'function') throw new RaftUsageError('config.random must be a function returning [0,1)');
+    this.id = config.id;
+    this.voters = [...config.voters];
+    this.peers = this.voters.filter((v) => v !== this.id);
+    this.cfg = resolveConfig(config);
+
+    const hs = recovered.hardState;
+    try {
+      this.log = new RaftLog(recovered.snapshot, recovered.entries, hs.commit);
+    } catch (e) {
+      if (e instanceof RaftInvariantError) throw new RaftUsageError(`recovered state is inconsistent: ${e.message}`);
+      throw e;
+    }
+    this.term = hs.term;
+    this.vote = hs.vote;
+    if (this.log.lastTerm() > this.term) throw new RaftUsageError(`recovered log has term ${this.log.lastTerm()} above hard state term ${this.term}`);
+    this.persistedIndex = this.log.lastIndex();
+    this.persistedTerm = this.log.lastTerm();
+  }
+
+  /** Leader only: a peer's progress (every peer has one while we lead). */
+  pr(id: NodeId): Progress {
+    return this.progress.get(id) as Progress;
+  }
+
+  /** Queues a message; by default those that promise durable state wait for the fsync (see node.ts's header). */
+  send(m: Message, persisted: boolean = PERSISTED_TYPES.has(m.type)): void {
+    if (persisted) this.persistedMsgs.push(m);
+    else this.msgs.push(m);
+  }
+
+  hardState(): HardState {
+    return { term: this.term, vote: this.vote, commit: this.log.committed };
+  }
+
+  softState(): SoftState {
+    return { leader: this.leader, role: this.role, term: this.term };
+  }
+
+  /** The leader's own durable match: the reported persisted index, if the log still agrees with it. */
+  selfMatch(): number {
+    return this.log.term(this.persistedIndex) === this.persistedTerm ? this.persistedIndex : Math.min(this.persistedIndex, this.log.committed);
+  }
+
+  committedInTerm(): boolean {
+    return this.log.term(this.log.committed) === this.term;
+  }
+}
+
+export function sameHardState(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+}
+
+export function sameSoftState(a: SoftState, b: SoftState): boolean {
+  return a.leader === b.leader && a.role === b.role && a.term === b.term;
+}
