@@ -2,14 +2,16 @@ import { strict as assert } from 'assert';
 import { HistoryOp, OpType } from '../../src/checker/history';
 import { acceptableRanges, checkCounter } from '../../src/checker/counter';
 import { checkSetFull, frequencyDistribution } from '../../src/checker/set-full';
+import { parseTestArgs, UsageError } from '../../src/runner/cli';
 import { EachThreadGenerator } from '../../src/runner/mix-generator';
+import { mapOutcome } from '../../src/runner/outcome';
 import { Rng } from '../../src/runner/rng';
 import { GeneratorContext } from '../../src/runner/workload';
 import { broadcastBench, broadcastGenerator } from '../../workloads/broadcast/bench';
 import { gridTopology, lineTopology, topologyFor, TOPOLOGY_NAMES, totalTopology, treeTopology } from '../../workloads/broadcast/topology';
 import { gCounterGenerator } from '../../workloads/g-counter/bench';
-import { gSetGenerator } from '../../workloads/g-set/bench';
-import { pnCounterGenerator } from '../../workloads/pn-counter/bench';
+import { gSetBench, gSetGenerator } from '../../workloads/g-set/bench';
+import { pnCounterBench, pnCounterGenerator } from '../../workloads/pn-counter/bench';
 import { DEFAULT_OPTIONS } from './virtual-run';
 
 const SEED = Number(process.env.SEED ?? 99);
@@ -189,5 +191,36 @@ describe('counter checker (Maelstrom pn-counter, also g-counter)', () => {
     const r = checkCounter(hist([...base, ['invoke', 2, 'read', null, 20, { final: true }], ['ok', 2, 'read', 10, 21, { final: true }]]));
     assert.equal(r.valid, false);
     assert.equal((r.errors as HistoryOp[])[0].value, 10);
+  });
+});
+
+describe('outcomes and flags of the set and counter workloads', () => {
+  const err = (code: number) => ({ kind: 'reply' as const, body: { type: 'error', code, text: 'no', in_reply_to: 1 } });
+  it('g-set and counters have no with-errors: a definite error or a timeout is info with an exception', () => {
+    for (const w of [gSetBench, pnCounterBench]) {
+      const c = mapOutcome(w, { f: 'add', value: 1 }, err(22));
+      assert.deepEqual([c.type, c.error], ['info', ['precondition-failed', 'no']]);
+      assert.ok(c.exception);
+      assert.equal(mapOutcome(w, { f: 'read', value: null }, { kind: 'timeout' }).type, 'info');
+    }
+  });
+  it('broadcast: with-errors #{:read}: a read timeout fails, a broadcast timeout is info, a definite error fails', () => {
+    assert.equal(mapOutcome(broadcastBench, { f: 'read', value: null }, { kind: 'timeout' }).type, 'fail');
+    assert.equal(mapOutcome(broadcastBench, { f: 'broadcast', value: 3 }, { kind: 'timeout' }).type, 'info');
+    assert.equal(mapOutcome(broadcastBench, { f: 'broadcast', value: 3 }, err(22)).type, 'fail');
+  });
+  it('a counter read_ok with a non-integer value is a malformed reply (info)', () => {
+    const c = mapOutcome(pnCounterBench, { f: 'read', value: null }, { kind: 'reply', body: { type: 'read_ok', value: 2.5, in_reply_to: 1 } });
+    assert.equal(c.type, 'info');
+  });
+  it('--topology, --test-count, --log-net-*, --recovery-time parse; bad values are usage errors', () => {
+    const parse = (a: string[]) => parseTestArgs(['--bin', 'x', ...a], () => 1);
+    const c = parse(['--topology', 'tree3', '--test-count', '3', '--log-net-send', '--log-net-recv', '--recovery-time', '0.5']);
+    assert.ok(!c.help);
+    if (!c.help) assert.deepEqual([c.config.topology, c.config.testCount, c.config.logNetSend, c.config.logNetRecv, c.config.recoveryS], ['tree3', 3, true, true, 0.5]);
+    const d = parse([]);
+    if (!d.help) assert.deepEqual([d.config.topology, d.config.testCount, d.config.recoveryS], ['grid', 1, 10]);
+    assert.throws(() => parse(['--topology', 'star']), UsageError);
+    assert.throws(() => parse(['--test-count', '0']), UsageError);
   });
 });
