@@ -7,6 +7,7 @@ import { kafkaBench } from '../../workloads/kafka/bench';
 import { checkKafka } from '../../workloads/kafka/checker';
 import { KafkaClient } from '../../workloads/kafka/client';
 import { KafkaFinalGenerator, KafkaGenerator } from '../../workloads/kafka/generator';
+import { worstRealtimeLag } from '../../workloads/kafka/lag';
 import { DEFAULT_OPTIONS } from './virtual-run';
 
 const SEED = Number(process.env.SEED ?? 99);
@@ -70,6 +71,21 @@ describe('kafka checker (jepsen.tests.kafka as Maelstrom runs it)', () => {
   it('an info send that some poll saw counts as committed: a gap before it is a lost write', () => {
     const r = checkKafka(hist([...send(0, 'a', 1, 0), ...send(2, 'a', 2, null, 'info'), ...poll(1, { a: [[1, 2]] })]));
     assert.equal(count(r, 'lost-write'), 1);
+  });
+  it('worst realtime lag: a poll invoked after a newer offset existed lags by the difference (Jepsen docstring example)', () => {
+    const at = (ms: number, type: OpType, process: number, f: string, value: unknown): HistoryOp => ({ index: 0, time: ms * 1e9, type, process, f, value });
+    const h = [
+      at(0, 'invoke', 0, 'send', [['send', 'x', 'a']]),
+      at(1, 'ok', 0, 'send', [['send', 'x', [0, 'a']]]),
+      at(1.5, 'invoke', 1, 'poll', [['poll']]),
+      at(2, 'ok', 1, 'poll', [['poll', { x: [[0, 'a']] }]]),
+      at(2.5, 'invoke', 0, 'send', [['send', 'x', 'b']]),
+      at(3, 'ok', 0, 'send', [['send', 'x', [1, 'b']]]),
+      at(4, 'invoke', 1, 'poll', [['poll']]),
+      at(5, 'ok', 1, 'poll', [['poll', { x: [] }]]),
+    ].map((op, index) => ({ ...op, index }));
+    assert.deepEqual(worstRealtimeLag(h), { time: 4, lag: 1, process: 1, key: 'x' });
+    assert.deepEqual(worstRealtimeLag(h.slice(0, 4)), { time: 0, lag: 0 });
   });
   it('an acknowledged send no poll ever returned is unseen, which alone invalidates (not an allowed type)', () => {
     const r = checkKafka(hist([...send(0, 'a', 1, 0), ...send(0, 'b', 1, 0), ...poll(1, { a: [[0, 1]] })]));
