@@ -3,7 +3,8 @@
  * histories of single-mop send and poll ops with assign and crash. Each
  * anomaly class is one function below; the verdict is invalid when any class
  * outside the allowed ones (int-send-skip, G0) has a case. Not reproduced:
- * Elle's cycle search over wr/ww/rw edges (G0, G1c, G-single, ...),
+ * Elle's cycle search (Jepsen's kafka graph is wr edges plus realtime and
+ * process order: a cycle needs a poll seeing a message before its send began),
  * precommitted-read (needs multi-mop txns, which Maelstrom's kafka never
  * issues) and the lag plots (worst-realtime-lag is computed, lag.ts).
  * src/runner/README.md has the details.
