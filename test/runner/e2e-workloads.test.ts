@@ -9,8 +9,8 @@ import execa from 'execa';
  * End to end for the broadcast / g-set / counter / kafka workloads: the
  * bundled CLI against scripted fixture nodes (test/fixtures/), a correct one
  * (valid, exit 0) and broken ones (invalid for the reason the checker names,
- * exit 1). Short runs: a 2-3 s client phase and a 0.5 s --recovery-time
- * (the fixtures gossip every 100 ms, so half a second heals them).
+ * exit 1). Short runs: a 2-3 s client phase and a 1 s --recovery-time
+ * (the fixtures gossip every 100 ms: ten rounds, with room for a loaded machine).
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures');
@@ -37,7 +37,7 @@ describe(`maelstrom-local end to end: broadcast, g-set, counters, kafka (SEED=${
   const history = (): Record<string, unknown>[] =>
     fs.readFileSync(latest('history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const test = (workload: string, fixture: string, extra: string[] = []) =>
-    run(['test', '-w', workload, '--bin', path.join(FIX, fixture), '--node-count', '3', '--time-limit', '2', '--rate', '20', '--recovery-time', '0.5', '--seed', String(SEED), ...extra]);
+    run(['test', '-w', workload, '--bin', path.join(FIX, fixture), '--node-count', '3', '--time-limit', '2', '--rate', '20', '--recovery-time', '1', '--seed', String(SEED), ...extra]);
 
   it('broadcast: gossiping node on 5 nodes under partitions -> valid; topology sent; one final read per worker', async () => {
     const r = await test('broadcast', 'broadcast-gossip.js', ['--node-count', '5', '--nemesis', 'partition', '--nemesis-interval', '0.5', '--log-net-recv']);
