@@ -224,9 +224,9 @@ function ednValue(v: unknown): string {
   return ednString(String(v));
 }
 
-/** Micro-op lists get keyword functions, like Jepsen's [:r 9 nil]. */
+/** Micro-op lists get keyword functions, like Jepsen's [:r 9 nil] and kafka's [:poll {...}] / [:send "k" [0 1]]. */
 function ednOpValue(f: string, value: unknown): string {
-  if (f === 'txn' && Array.isArray(value)) {
+  if ((f === 'txn' || f === 'poll' || f === 'send') && Array.isArray(value)) {
     return '[' + value.map((mop) =>
       Array.isArray(mop) && typeof mop[0] === 'string'
         ? '[' + [keyword(mop[0]), ...mop.slice(1).map(ednValue)].join(' ') + ']'
@@ -272,7 +272,8 @@ const KEYWORD_LIST_FIELDS = new Set(['anomaly-types', 'not', 'also-not']);
 
 function resultKey(k: string): string {
   if (k === 'valid') return ':valid?';
-  if (/^-?\d+$/.test(k)) return k; // per-key maps are keyed by integers in Jepsen
+  // Per-key maps are keyed by integers in Jepsen; set-full's latency quantiles by numbers (0, 0.5, ..., 1).
+  if (/^-?\d+(\.\d+)?$/.test(k)) return k;
   return keyword(k);
 }
 
@@ -294,6 +295,8 @@ function resultValue(v: unknown, field: string, indent: string): string {
 function resultMap(m: Record<string, unknown>, indent: string): string {
   const entries = Object.entries(m).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return '{}';
+  // A map keyed by numbers is a sorted map in Jepsen; JSON object order would put "1" before "0.5".
+  if (entries.every(([k]) => /^-?\d+(\.\d+)?$/.test(k))) entries.sort((a, b) => Number(a[0]) - Number(b[0]));
   const inner = indent + ' ';
   const parts = entries.map(([k, v]) => {
     const key = resultKey(k);

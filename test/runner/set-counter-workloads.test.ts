@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { HistoryOp, OpType } from '../../src/checker/history';
 import { acceptableRanges, checkCounter } from '../../src/checker/counter';
+import { historyToEdn, resultsToEdn } from '../../src/checker/edn';
 import { checkSetFull, frequencyDistribution } from '../../src/checker/set-full';
 import { parseTestArgs, UsageError } from '../../src/runner/cli';
 import { EachThreadGenerator } from '../../src/runner/mix-generator';
@@ -222,5 +223,16 @@ describe('outcomes and flags of the set and counter workloads', () => {
     if (!d.help) assert.deepEqual([d.config.topology, d.config.testCount, d.config.recoveryS], ['grid', 1, 10]);
     assert.throws(() => parse(['--topology', 'star']), UsageError);
     assert.throws(() => parse(['--test-count', '0']), UsageError);
+  });
+});
+
+describe('EDN for the new results and ops', () => {
+  it("set-full's quantile map prints as Jepsen's sorted map of numbers", () => {
+    assert.match(resultsToEdn({ workload: { 'stable-latencies': { 0: 0, 0.5: 3, 0.95: 4, 0.99: 4, 1: 5 } } }), /:stable-latencies \{0 0, 0\.5 3, 0\.95 4, 0\.99 4, 1 5\}/);
+  });
+  it('kafka micro-ops print with keyword functions', () => {
+    const edn = historyToEdn(hist([['ok', 0, 'poll', [['poll', { a: [[0, 1]] }]], 0], ['ok', 0, 'send', [['send', 'a', [1, 2]]], 1]]));
+    assert.match(edn, /:value \[\[:poll \{"a" \[\[0 1\]\]\}\]\]/);
+    assert.match(edn, /:value \[\[:send "a" \[1 2\]\]\]/);
   });
 });
