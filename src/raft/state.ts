@@ -6,10 +6,11 @@
  * methods spread over several files; nothing here is exported from index.ts,
  * so the fields being public is an internal matter of src/raft.
  *
- * Only state and the three primitives every concern needs live here: the
- * outgoing queues (`send`), the hard/soft state views, and the leader's
- * own durable match. The Ready bookkeeping (what was handed out, what was
- * applied) belongs to RaftNode alone.
+ * Only state and the small queries every concern needs live here: the
+ * outgoing queues (`send`), the hard/soft state views, a peer's progress,
+ * the leader's own durable match and whether its term has committed. The
+ * Ready bookkeeping (what was handed out, what was applied) belongs to
+ * RaftNode alone.
  */
 import type { HardState, Message, NodeId, RaftConfig, ReadState, Recovered, Role, SoftState, TestingFaults } from './types';
 import { RaftInvariantError, RaftUsageError } from './errors';
