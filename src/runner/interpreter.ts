@@ -142,7 +142,13 @@ export class Interpreter {
         // A per-thread gen/stagger inside the final generator (kafka's final polls): the worker waits, then invokes.
         worker.busy = true;
         const op = choice.op;
-        this.o.scheduler.after(choice.pauseMs, () => this.dispatch(worker, op, state.generator, true));
+        this.o.scheduler.after(choice.pauseMs, () => {
+          // The bound passed while it waited: like gen/time-limit, no new op after it.
+          if (state.expired) {
+            worker.busy = false;
+            this.finalTick();
+          } else this.dispatch(worker, op, state.generator, true);
+        });
       } else this.dispatch(worker, choice.op, state.generator, true);
     }
   }
