@@ -20,8 +20,10 @@ the analysis. Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments.
 
 Options:
   -w, --workload NAME         lin-kv (default), txn-list-append, txn-rw-register,
-                              or register (a single cas-register with bare
-                              values, as in Knossos' test data)
+                              register (a single cas-register with bare
+                              values, as in Knossos' test data), or any other
+                              workload the runner drives (echo, unique-ids,
+                              broadcast, g-set, g-counter, pn-counter, kafka)
   --consistency-models LIST   txn workloads: comma-separated models
                               (default strict-serializable)
   --availability SPEC         also require availability: "total" or a number in [0, 1]
@@ -44,7 +46,7 @@ interface CheckArgs {
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): CheckArgs | 'help' {
+function parseArgs(argv: string[], otherCheckers: ReadonlyMap<string, HistoryChecker>): CheckArgs | 'help' {
   const args = argv[0] === 'check' ? argv.slice(1) : argv.slice();
   let workload = 'lin-kv';
   let file: string | undefined;
@@ -101,14 +103,23 @@ function parseArgs(argv: string[]): CheckArgs | 'help' {
         file = a;
     }
   }
-  if (!WORKLOADS.includes(workload)) throw new UsageError(`unknown workload ${JSON.stringify(workload)}; expected one of ${WORKLOADS.join(', ')}`);
+  const known = [...WORKLOADS, ...otherCheckers.keys()];
+  if (!known.includes(workload)) throw new UsageError(`unknown workload ${JSON.stringify(workload)}; expected one of ${known.join(', ')}`);
   if (file === undefined) throw new UsageError('missing the history file to check');
   return { workload, file, models, availability, budgetMs, cycleBudgetMs, json };
 }
 
+/**
+ * Checkers of the workloads this module does not know itself (the runner's
+ * registry passes them in, so the checker layer does not import workloads/).
+ */
+export type HistoryChecker = (history: HistoryOp[]) => CheckResult;
+
 /** Runs the workload checker; also returns human-readable findings. */
-function checkWorkload(args: CheckArgs, history: HistoryOp[]): { result: CheckResult; notes: string[] } {
+function checkWorkload(args: CheckArgs, history: HistoryOp[], otherCheckers: ReadonlyMap<string, HistoryChecker>): { result: CheckResult; notes: string[] } {
   const notes: string[] = [];
+  const other = WORKLOADS.includes(args.workload) ? undefined : otherCheckers.get(args.workload);
+  if (other !== undefined) return { result: other(history), notes };
   if (args.workload === 'lin-kv') {
     const result = checkLinKv(history, { budgetMsPerKey: args.budgetMs });
     const perKey = result.results as Record<string, CheckResult> | undefined;
@@ -136,10 +147,10 @@ function checkWorkload(args: CheckArgs, history: HistoryOp[]): { result: CheckRe
   return { result, notes };
 }
 
-export async function runCheckCommand(argv: string[], out: (line: string) => void): Promise<number> {
+export async function runCheckCommand(argv: string[], out: (line: string) => void, otherCheckers: ReadonlyMap<string, HistoryChecker> = new Map()): Promise<number> {
   let args: CheckArgs | 'help';
   try {
-    args = parseArgs(argv);
+    args = parseArgs(argv, otherCheckers);
   } catch (e) {
     out(`maelstrom-local check: ${errorMessage(e)}`);
     out(CHECK_USAGE);
@@ -157,7 +168,7 @@ export async function runCheckCommand(argv: string[], out: (line: string) => voi
     out('Give a history.jsonl (one JSON operation per line) or a Jepsen history.edn.');
     return 254;
   }
-  const { result: workload, notes } = checkWorkload(args, history);
+  const { result: workload, notes } = checkWorkload(args, history, otherCheckers);
   const results: Record<string, unknown> = { workload };
   // Stats is reported but, unlike a full test run, does not decide the
   // verdict: a history file is checked for consistency, not for liveness.

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCheckCommand } from '../checker/check-command';
+import { HistoryChecker, runCheckCommand } from '../checker/check-command';
 import { runHuntCommand } from './hunt/command';
 import { BENCH_WORKLOADS, MAELSTROM_ONLY_WORKLOADS } from '../../workloads/bench-registry';
 import { parseTestArgs, TestConfig, usage, UsageError } from './cli';
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     out(usage());
     return command === undefined ? EXIT_BAD_ARGS : 0;
   }
-  if (command === 'check') return runCheckCommand(rest, out);
+  if (command === 'check') return runCheckCommand(rest, out, otherCheckers());
   if (command === 'hunt') return runHuntCommand(rest, { out, err, write: (t) => process.stdout.write(t), isTTY: process.stdout.isTTY === true });
   if (command !== 'test') {
     err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test", "check" or "hunt" (see --help)`);
@@ -88,6 +88,18 @@ function preflight(config: TestConfig): void {
   const problem = workload.validate(config.nodes.length, config.concurrency, workloadOptions(config));
   if (problem) throw new UsageError(problem);
   if (config.nemesis.length > 0 && config.nemesisIntervalS <= 0) throw new UsageError('--nemesis-interval must be > 0 when a nemesis is enabled');
+}
+
+/**
+ * `check -w NAME` for the workloads the checker module does not handle itself:
+ * their checkers read nothing but the history (txn workloads, which need
+ * --consistency-models, are handled there).
+ */
+function otherCheckers(): Map<string, HistoryChecker> {
+  const defaults = { keyCount: 10, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], latencyMs: 0 };
+  const m = new Map<string, HistoryChecker>();
+  for (const [name, w] of BENCH_WORKLOADS) m.set(name, (history) => w.check(history, { options: defaults }));
+  return m;
 }
 
 function workloadOptions(config: TestConfig) {
