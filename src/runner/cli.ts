@@ -131,6 +131,8 @@ export function usage(): string {
     '  slow              while active, node<->node messages to or from one random node (half the time: every',
     `                    node) are delayed by 0 or (each with probability 1/2) an exponential extra of mean ${SLOW_MEAN_MS} ms,`,
     `                    capped at ${SLOW_CAP_MS} ms: votes and acks arrive after their term is over, and out of order`,
+    '  strike-leader     while armed, a node that starts sending to every peer after a quiet spell (a new leader,',
+    '                    or a candidate) is cut off after 0-7 more messages, for 0.2-1 s; again if it comes back leading',
     '  Kill faults need a node that persists its state (e.g. `-- --data-dir DIR` for dist/raft-node.js).',
     `Latency: pareto = Pareto, shape ${PARETO_SHAPE}, capped at ${HEAVY_TAIL_CAP}x the mean and scaled so the capped mean is --latency;`,
     `  lognormal = exp(N(mu, ${LOGNORMAL_SIGMA})) with mean --latency, capped the same way. Both in fractional ms.`,

@@ -3,6 +3,7 @@ import { inferLeader, LEADER_WINDOW_MS, LeaderGuess } from './leader';
 import { Grudge } from './network';
 import { Rng } from './rng';
 import { Scheduler, TimerHandle } from './scheduler';
+import { LeaderStriker } from './strike';
 
 /** Fault kinds. Only `partition` exists in real Maelstrom; the others are our extensions. */
 export const NEMESIS_FAULTS = [
@@ -20,6 +21,7 @@ export const NEMESIS_FAULTS = [
   'loss',
   'duplicate',
   'slow',
+  'strike-leader',
 ] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 export const EXTENSION_FAULTS: readonly NemesisFault[] = NEMESIS_FAULTS.filter((f) => f !== 'partition');
@@ -59,6 +61,8 @@ export interface FaultTarget {
   setDuplicate(p: number): void;
   /** `slow`: delay node<->node messages touching `nodes` by `extraMs()` each; null ends it. */
   setSlow(slow: { nodes: readonly string[]; extraMs: () => number } | null): void;
+  /** `strike-leader`: call `cb` on every node->node send (null stops it). Without it the fault does nothing. */
+  observeSends?(cb: ((src: string, dest: string) => void) | null): void;
   /** Delivered node->node messages per source node over the last `windowMs` (leader inference); none if absent. */
   trafficCounts?(windowMs: number): ReadonlyMap<string, number>;
 }
@@ -326,6 +330,44 @@ function slowPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): F
   };
 }
 
+/**
+ * strike-leader (extension, strike.ts): a start arms the striker, which cuts
+ * off each node that starts to lead a few messages later, by itself, until
+ * the stop disarms it (healing a strike in progress).
+ */
+function strikePackage(opts: NemesisOptions, rng: Rng): FaultPackage {
+  const target = opts.target;
+  const striker = new LeaderStriker({
+    nodes: opts.nodes,
+    rng,
+    now: () => opts.scheduler.now(),
+    after: (ms, fn) => opts.scheduler.after(ms, fn),
+    isolate: (node, g) => target.partition(g, `strike-leader ${node}`),
+    heal: (node) => target.heal(`strike-leader ${node}`),
+    record: (ev) => opts.record(ev),
+  });
+  let armed = false;
+  const stop = (): NemesisEvent => {
+    armed = false;
+    target.observeSends?.(null);
+    striker.disarm();
+    return { f: 'stop-strike-leader', value: null, result: 'disarmed' };
+  };
+  return {
+    fault: 'strike-leader',
+    network: true,
+    step() {
+      if (armed) return stop();
+      armed = true;
+      striker.arm();
+      target.observeSends?.((src, dest) => striker.observe(src, dest));
+      return { f: 'start-strike-leader', value: null, result: 'armed' };
+    },
+    heal: () => (armed ? stop() : null),
+    describeActive: () => (armed ? `strike-leader${striker.striking().length > 0 ? ` (striking ${striker.striking().join(',')})` : ''}` : null),
+  };
+}
+
 export interface NemesisOptions {
   faults: readonly NemesisFault[];
   nodes: readonly string[];
@@ -373,6 +415,8 @@ export class Nemesis {
           return processPackage(f, opts.nodes, rng.fork(f), opts.target);
         case 'slow':
           return slowPackage(opts.nodes, rng.fork(f), opts.target);
+        case 'strike-leader':
+          return strikePackage(opts, rng.fork(f));
         case 'loss':
         case 'duplicate':
           return lossyPackage(f, opts.target);

@@ -69,6 +69,11 @@ export class Network {
    * after their term is over, which is what stale-message bugs need.
    */
   slow: { nodes: ReadonlySet<string>; extraMs: () => number } | null = null;
+  /**
+   * Extension (ours) `strike-leader`: told of every node->node send, after the
+   * message is queued (and, at latency 0, delivered), lost ones included.
+   */
+  onServerSend: ((src: string, dest: string) => void) | null = null;
   /** Delivered node<->node messages per source over the last seconds (leader inference, leader.ts). */
   readonly traffic = new TrafficWindow();
 
@@ -104,13 +109,17 @@ export class Network {
     const message: NetMessage = { id, src, dest, body, deadline };
     this.opts.onSend?.(message);
     const serverPair = !client && this.isServerPair(src, dest);
-    if (serverPair && this.lossProbability > 0 && this.opts.rng.float() < this.lossProbability) return { ok: true, id };
+    if (serverPair && this.lossProbability > 0 && this.opts.rng.float() < this.lossProbability) {
+      this.onServerSend?.(src, dest);
+      return { ok: true, id };
+    }
     inbox.queue.push(message);
     if (serverPair && this.duplicateProbability > 0 && this.opts.rng.float() < this.duplicateProbability) {
       const again = this.opts.scheduler.now() + this.opts.latency() + this.slowDelay(src, dest);
       inbox.queue.push({ ...message, deadline: again });
     }
     this.pump(dest);
+    if (serverPair) this.onServerSend?.(src, dest);
     return { ok: true, id };
   }
 

@@ -487,6 +487,9 @@ export class TestRun {
       setSlow: (slow) => {
         this.network.slow = slow === null ? null : { nodes: new Set(slow.nodes), extraMs: slow.extraMs };
       },
+      observeSends: (cb) => {
+        this.network.onServerSend = cb;
+      },
       trafficCounts: (windowMs) => this.network.traffic.counts(this.o.scheduler.now(), windowMs),
     };
   }

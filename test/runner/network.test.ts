@@ -126,6 +126,19 @@ describe('runner network (spec §2)', () => {
     assert.deepEqual((got.get('n2') ?? []).map((x) => x.m.body.type), ['kept', 'kept', 'twice', 'twice']);
   });
 
+  it('onServerSend (strike-leader) hears every node->node send, lost ones too, and nothing else', () => {
+    const { scheduler, net } = setup(() => 0);
+    const seen: string[] = [];
+    net.onServerSend = (src, dest) => seen.push(`${src}>${dest}`);
+    net.send('n1', 'n2', { type: 'a' });
+    net.send('c1', 'n1', { type: 'client' });
+    net.send('lin-kv', 'n1', { type: 'service' });
+    net.lossProbability = 1;
+    net.send('n2', 'n3', { type: 'lost' });
+    scheduler.runAll();
+    assert.deepEqual(seen, ['n1>n2', 'n2>n3']);
+  });
+
   it('slow extension: extra delay only on node<->node messages touching a slow node; the receiver waits behind it', () => {
     const { scheduler, net, got } = setup(() => 10);
     const extras = [500, 0];

@@ -11,7 +11,7 @@ import { OPTIONS } from '../cli';
  */
 
 /** Survivable without persistence: the default pool. */
-export const MEMORY_SAFE_FAULTS = ['partition', 'partition-leader', 'pause', 'pause-leader', 'partition-shift', 'loss', 'pause-all', 'slow'] as const;
+export const MEMORY_SAFE_FAULTS = ['partition', 'partition-leader', 'pause', 'pause-leader', 'partition-shift', 'loss', 'pause-all', 'slow', 'strike-leader'] as const;
 /** Survivable, but drawn only when listed in --faults. */
 export const OPT_IN_FAULTS = ['duplicate'] as const;
 /** Need persistence: drawn (and in the default pool) only with --durable. */
