@@ -4,13 +4,11 @@
  * history is re-checked with the same checker `test` used.
  */
 import { strict as assert } from 'assert';
-import { buildSync } from 'esbuild';
 import execa from 'execa';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { runnerBundle } from '../support/runner-bundle';
 
 describe('maelstrom-local check: every workload the runner drives', function () {
   this.timeout(60_000);
@@ -18,8 +16,7 @@ describe('maelstrom-local check: every workload the runner drives', function () 
   let cli = '';
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-check-'));
-    cli = path.join(tmp, 'maelstrom-local.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/runner/main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, logLevel: 'warning' });
+    cli = runnerBundle();
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

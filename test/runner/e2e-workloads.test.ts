@@ -2,8 +2,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import execa from 'execa';
+import { runnerBundle } from '../support/runner-bundle';
 
 /**
  * End to end for the broadcast / g-set / counter / kafka workloads: the
@@ -23,8 +23,7 @@ describe(`maelstrom-local end to end: broadcast, g-set, counters, kafka (SEED=${
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-e2e-w-'));
-    cli = path.join(tmp, 'maelstrom-local.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/runner/main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, logLevel: 'warning' });
+    cli = runnerBundle();
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -2,8 +2,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import execa from 'execa';
+import { runnerBundle } from '../support/runner-bundle';
 
 /**
  * End to end: the bundled CLI against the fixture nodes in test/fixtures/,
@@ -20,8 +20,7 @@ describe(`maelstrom-local end to end (SEED=${SEED})`, function () {
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-e2e-'));
-    cli = path.join(tmp, 'maelstrom-local.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/runner/main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, logLevel: 'warning' });
+    cli = runnerBundle();
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -2,10 +2,10 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import execa from 'execa';
 import { mutantSource } from '../../corpus/mutants';
 import { parseTestArgs } from '../../src/runner/cli';
+import { runnerBundle } from '../support/runner-bundle';
 
 /**
  * `maelstrom-local hunt` end to end: the bundled CLI against fixture nodes, real processes.
@@ -21,8 +21,7 @@ describe('maelstrom-local hunt end to end', function () {
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-hunt-'));
-    cli = path.join(tmp, 'maelstrom-local.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/runner/main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, logLevel: 'warning' });
+    cli = runnerBundle();
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
