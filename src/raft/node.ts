@@ -144,6 +144,19 @@ export class RaftNode {
     startTransfer(this.s, to);
   }
 
+  /**
+   * The voter a leadership transfer is handing over to, or null (none running,
+   * or not leader). While it is set, propose() refuses and lease reads are off.
+   */
+  get transferee(): NodeId | null {
+    return this.s.role === 'leader' ? this.s.leadTransferee : null;
+  }
+
+  /** The voter set (fixed at construction until membership changes exist). */
+  get voters(): readonly NodeId[] {
+    return [...this.s.voters];
+  }
+
   compact(index: number, data: string): void {
     if (typeof data !== 'string' || !Number.isSafeInteger(index)) throw new RaftUsageError('compact(index, data) needs an integer and a string');
     const s = this.s;

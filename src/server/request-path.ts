@@ -51,6 +51,8 @@ export class RequestPath {
   private readonly pendingWrites = new Map<number, PendingWrite>();
   private toRoute: number[] = [];
   private proposalQueue: string[] = [];
+  /** Peers whose forwarded commands sit in proposalQueue: they wait for the commit to reply. */
+  private readonly commitWaiters = new Set<string>();
   private waitingReads: PendingRead[] = [];
   private readonly readBatches = new Map<string, ReadBatch>();
   private nextReadBatch = 1;
@@ -66,6 +68,11 @@ export class RequestPath {
   /** Writes waiting for their command to be applied (for the stats line). */
   get pendingCount(): number {
     return this.pendingWrites.size;
+  }
+
+  /** No client request is owed an answer (graceful leave waits for this). */
+  get idle(): boolean {
+    return this.pendingWrites.size === 0 && this.waitingReads.length === 0 && this.readBatches.size === 0;
   }
 
   // ---------------------------------------------------------------------------
@@ -152,11 +159,22 @@ export class RequestPath {
     const raft = ctx.raft!;
     const queue = this.proposalQueue;
     this.proposalQueue = [];
+    const held: string[] = [];
     for (const batch of this.batches(queue)) {
       const result = raft.propose(batch);
       if (result.ok) {
         ctx.stats.proposals++;
         ctx.stats.proposedEntries += batch.length;
+        continue;
+      }
+      if (raft.transferee !== null) {
+        // Still leading, but handing over: the core refuses proposals so the
+        // transferee can catch up. Nothing was appended, so keeping the batch
+        // is safe; it is proposed again if the transfer aborts, or passed on
+        // once the new leader is known. Dropping it would strand our own
+        // writes until their deadline: sweep() re-sends nothing to a leader
+        // that is still us in the same term.
+        held.push(...batch);
         continue;
       }
       // Not leader (any more): nothing was appended, so passing the batch on is
@@ -166,6 +184,11 @@ export class RequestPath {
         for (const data of batch) push(forwards, result.leader, data);
       }
     }
+    this.proposalQueue = held.concat(this.proposalQueue);
+    // Followers whose forwarded commands we just proposed wait to reply: ask the
+    // core to tell them of the commit at once rather than with the next append.
+    for (const peer of this.commitWaiters) raft.notifyOnCommit(peer);
+    this.commitWaiters.clear();
   }
 
   /** Split commands into proposal batches (one command each when batching is off). */
@@ -194,6 +217,7 @@ export class RequestPath {
     const leader = ctx.soft.leader;
     if (leader === ctx.node.nodeId) {
       this.proposalQueue.push(...cmds);
+      this.commitWaiters.add(src);
       this.scheduleFlush();
     } else if (leader !== null && leader !== src && !alreadyForwarded) {
       // One extra hop at most: a stale follower view must not bounce commands around.
@@ -314,7 +338,7 @@ export class RequestPath {
       batch.reads = batch.reads.filter((r) => now < r.deadline);
       if (batch.reads.length === 0) this.readBatches.delete(context);
     }
-    if (this.toRoute.length > 0 || this.waitingReads.length > 0) this.scheduleFlush();
+    if (this.toRoute.length > 0 || this.waitingReads.length > 0 || this.proposalQueue.length > 0) this.scheduleFlush();
   }
 
   /**

@@ -2,7 +2,8 @@
  * The node's process wiring, shared by the production entry point
  * (src/server/main.ts, bundled to dist/raft-node.js) and the test-only broken
  * build (corpus/broken-node-main.ts): parse flags, wire the real environment,
- * stdin and storage, run until stdin closes.
+ * stdin and storage, run until stdin closes (exit 0 at once) or SIGTERM (a
+ * graceful leave, server.leave(), then exit 0).
  */
 import * as path from 'path';
 import { randomBytes } from 'crypto';
@@ -61,6 +62,24 @@ export function runNode(argv: readonly string[], faults: NodeTestingFaults = {})
     env.log(`FATAL: ${e.stack ?? String(e)}`);
     stdout.flush();
     process.exit(70);
+  });
+
+  // Graceful leave ("not ready"): refuse new requests, hand leadership over,
+  // answer what is owed, make storage durable, exit 0 (1 if storage could not
+  // be flushed). A second SIGTERM changes nothing; SIGKILL still ends it at once.
+  process.on('SIGTERM', () => {
+    void server.leave().then(
+      (durable) => {
+        env.log(durable ? 'leave: done, exiting 0' : 'leave: storage not flushed, exiting 1');
+        stdout.flush();
+        process.exit(durable ? 0 : 1);
+      },
+      (e: unknown) => {
+        env.log(`FATAL: leave failed: ${(e as Error).stack ?? String(e)}`);
+        stdout.flush();
+        process.exit(70);
+      },
+    );
   });
 
   readLines(

@@ -26,10 +26,13 @@ import { RaftNode, type Recovered, type Snapshot, type SoftState, type TestingFa
 import type { ServerOptions } from './options';
 import { ServerStats } from './stats';
 import type { RaftStorage } from '../storage';
+import { AdminRequests } from './admin';
 import { Applier } from './apply';
 import type { ServerContext } from './context';
+import { leaveGracefully } from './leave';
 import { PeerOutbox } from './peer-outbox';
 import { ReadyLoop } from './ready-loop';
+import { ErrorCode } from '../protocol/errors';
 import { RequestPath } from './request-path';
 import { Timers } from './timers';
 import { decodePeerBody, PEER_BODY } from './wire';
@@ -66,7 +69,11 @@ export class RaftServer {
   private readonly applier: Applier;
   private readonly requests: RequestPath;
   private readonly readyLoop: ReadyLoop;
+  private readonly admin: AdminRequests;
   private startupQueue: Array<() => void> = [];
+  /** Set once a graceful leave began: new client requests get a definite 11 with this text. */
+  private refusing: string | null = null;
+  private leaving: Promise<boolean> | null = null;
 
   constructor(private readonly deps: ServerDeps) {
     this.env = deps.env;
@@ -76,7 +83,9 @@ export class RaftServer {
     for (const workload of deps.workloads) {
       if (workload.kind === 'local') {
         for (const type of workload.requestTypes) {
-          this.node.on(type, (request) => workload.handle(request, { node: this.node, incarnation: deps.incarnation }));
+          this.node.on(type, (request) => {
+            if (!this.refuse(request)) workload.handle(request, { node: this.node, incarnation: deps.incarnation });
+          });
         }
       } else {
         this.applier.addMachine(workload.name, workload.createStateMachine());
@@ -102,6 +111,10 @@ export class RaftServer {
       soft: { leader: null, role: 'follower', term: 0 },
     };
     this.requests = new RequestPath(this.ctx, this.applier, () => this.readyLoop.scheduleReady());
+    this.admin = new AdminRequests(this.ctx, { scheduleReady: () => this.readyLoop.scheduleReady(), refusal: () => this.refusing });
+    // Answered at once, even during start-up (never queued behind recovery): they are probes and control, not client operations.
+    this.node.on('raft_status', (request) => this.admin.status(request));
+    this.node.on('raft_transfer_leader', (request) => this.admin.transfer(request));
     this.readyLoop = new ReadyLoop(this.ctx, {
       onSoftState: (soft) => this.onSoftState(soft),
       restoreSnapshot: (snapshot) => this.restoreSnapshot(snapshot),
@@ -126,6 +139,30 @@ export class RaftServer {
 
   get raftStatus() {
     return this.ctx.raft?.status ?? null;
+  }
+
+  /**
+   * Graceful leave (leave.ts): refuse new client requests from now on, hand
+   * leadership over, answer what is owed, stop, make storage durable.
+   * Resolves true when it is safe to exit 0. Idempotent.
+   */
+  leave(): Promise<boolean> {
+    if (!this.leaving) {
+      this.refusing = 'not ready: shutting down';
+      this.env.log('leave: shutting down (new requests get 11; handing over leadership; answering what is owed)');
+      this.leaving = leaveGracefully({
+        ctx: this.ctx,
+        admin: this.admin,
+        requests: this.requests,
+        stop: () => this.stop(),
+        abandonStartup: () => {
+          const queued = this.startupQueue;
+          this.startupQueue = [];
+          for (const run of queued) run();
+        },
+      });
+    }
+    return this.leaving;
   }
 
   // ---------------------------------------------------------------------------
@@ -180,7 +217,10 @@ export class RaftServer {
       this.timers.catchUp(this.ctx.raft);
       this.readyLoop.scheduleReady();
     });
-    this.timers.every(Math.max(10, Math.floor(o.forwardRetryMs / 2)), () => this.requests.sweep());
+    this.timers.every(Math.max(10, Math.floor(o.forwardRetryMs / 2)), () => {
+      this.requests.sweep();
+      this.admin.sweep();
+    });
     if (o.statsIntervalMs > 0) this.timers.every(o.statsIntervalMs, () => this.logStats());
     const queued = this.startupQueue;
     this.startupQueue = [];
@@ -200,6 +240,7 @@ export class RaftServer {
     this.env.log(`FATAL: ${reason}; answering every request with 11 temporarily-unavailable`);
     this.stop();
     this.requests.failAll(reason);
+    this.admin.failAll(`node unavailable: ${reason}`);
     for (const run of this.startupQueue) run();
     this.startupQueue = [];
   }
@@ -214,9 +255,19 @@ export class RaftServer {
   // Input: client requests and peer messages.
 
   private onClientRequest(workload: ReplicatedWorkload, request: Envelope): void {
+    if (this.refuse(request)) return;
     // Parse before anything else so malformed requests get 12 even during start-up.
     const { command, readOnly } = workload.parse(request.body);
-    this.whenStarted(() => this.requests.admit(workload, request, command, readOnly));
+    this.whenStarted(() => {
+      if (!this.refuse(request)) this.requests.admit(workload, request, command, readOnly);
+    });
+  }
+
+  /** During a graceful leave: answer a new client request with a definite 11 (it was never started). */
+  private refuse(request: Envelope): boolean {
+    if (this.refusing === null) return false;
+    this.node.replyError(request, ErrorCode.TemporarilyUnavailable, this.refusing);
+    return true;
   }
 
   private onPeerMessage(message: Envelope): void {
@@ -251,6 +302,7 @@ export class RaftServer {
       this.env.log(`raft: role ${soft.role} term ${soft.term} leader ${soft.leader ?? '-'}`);
     }
     if (soft.leader !== before.leader && soft.leader !== null) this.requests.onNewLeader(soft.leader);
+    this.admin.onSoftState();
   }
 
   private restoreSnapshot(snapshot: Snapshot): void {
