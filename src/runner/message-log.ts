@@ -1,0 +1,138 @@
+import { Body } from '../protocol/message';
+import { NetMessage } from './network';
+
+/**
+ * Every message of a run with its send and first delivery time, for
+ * messages.html. Recording sits on the network's send/deliver path, so it does
+ * as little as possible there: two clock reads, a few typed-array stores and a
+ * reference to the body (already allocated; turned into text only when the
+ * page is written, after the test). Indexed by Maelstrom's message id, which
+ * is dense and increases with send time, so the arrays come out sorted.
+ */
+
+/** Beyond this many messages recording stops (the page says so): bounds memory on very long or very fast runs. */
+export const MESSAGE_LOG_CAP = 1_500_000;
+
+const INITIAL_CAPACITY = 1 << 14;
+
+export interface MessageRecords {
+  /** Number of message ids covered (some may be holes: hidden ids, never recorded). */
+  count: number;
+  /** Lane names by index. */
+  lanes: readonly string[];
+  /** Scheduler ms of the send; NaN for a hole. */
+  sendMs: Float64Array;
+  /** Scheduler ms of the first delivery; NaN if never delivered (dropped, lost, or in flight at the end). */
+  recvMs: Float64Array;
+  /** Lane indices; -1 for a hole. */
+  src: Int32Array;
+  dest: Int32Array;
+  /** Delivered more than once (the duplicate fault). */
+  duplicated: Uint8Array;
+  bodies: readonly (Body | undefined)[];
+  /** True when MESSAGE_LOG_CAP was reached and later messages are missing. */
+  truncated: boolean;
+}
+
+export class MessageLog {
+  private cap = INITIAL_CAPACITY;
+  private sendMs: Float64Array = new Float64Array(INITIAL_CAPACITY).fill(NaN);
+  private recvMs: Float64Array = new Float64Array(INITIAL_CAPACITY).fill(NaN);
+  private src: Int32Array = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  private dest: Int32Array = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  private duplicated: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  private readonly bodies: (Body | undefined)[] = [];
+  private readonly laneIndex = new Map<string, number>();
+  private readonly lanes: string[] = [];
+  private count = 0;
+  private truncated = false;
+  /** Ids whose messages are not part of the test (the live view's probes). */
+  private readonly hidden = new Set<string>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly limit = MESSAGE_LOG_CAP,
+  ) {}
+
+  /** Never record messages from or to `id` (live-view probe clients: not part of the test). */
+  hide(id: string): void {
+    this.hidden.add(id);
+  }
+
+  /** Network onSend hook. */
+  send(m: NetMessage): void {
+    const id = m.id;
+    if (id >= this.limit) {
+      this.truncated = true;
+      return;
+    }
+    if (this.hidden.size > 0 && (this.hidden.has(m.src) || this.hidden.has(m.dest))) return;
+    if (id >= this.cap) this.grow(id + 1);
+    this.sendMs[id] = this.now();
+    this.src[id] = this.lane(m.src);
+    this.dest[id] = this.lane(m.dest);
+    this.bodies[id] = m.body;
+    if (id >= this.count) this.count = id + 1;
+  }
+
+  /** Network onRecv hook: the first delivery counts; a second one marks a duplicate. */
+  recv(m: NetMessage): void {
+    const id = m.id;
+    if (id >= this.count || this.src[id] < 0) return;
+    if (Number.isNaN(this.recvMs[id])) this.recvMs[id] = this.now();
+    else this.duplicated[id] = 1;
+  }
+
+  size(): number {
+    return this.count;
+  }
+
+  records(): MessageRecords {
+    const n = this.count;
+    return {
+      count: n,
+      lanes: this.lanes,
+      sendMs: this.sendMs.subarray(0, n),
+      recvMs: this.recvMs.subarray(0, n),
+      src: this.src.subarray(0, n),
+      dest: this.dest.subarray(0, n),
+      duplicated: this.duplicated.subarray(0, n),
+      bodies: this.bodies,
+      truncated: this.truncated,
+    };
+  }
+
+  private lane(id: string): number {
+    let i = this.laneIndex.get(id);
+    if (i === undefined) {
+      i = this.lanes.length;
+      this.lanes.push(id);
+      this.laneIndex.set(id, i);
+    }
+    return i;
+  }
+
+  /** Doubling keeps the amortised cost per message constant. */
+  private grow(needed: number): void {
+    let cap = this.cap;
+    while (cap < needed) cap *= 2;
+    const widenF = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap).fill(NaN);
+      b.set(a);
+      return b;
+    };
+    const widenI = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap).fill(-1);
+      b.set(a);
+      return b;
+    };
+    this.sendMs = widenF(this.sendMs);
+    this.recvMs = widenF(this.recvMs);
+    this.src = widenI(this.src);
+    this.dest = widenI(this.dest);
+    const d = new Uint8Array(cap);
+    d.set(this.duplicated);
+    this.duplicated = d;
+    this.cap = cap;
+  }
+}

@@ -1,0 +1,161 @@
+import { HistoryOp } from '../../checker/history';
+import { Body } from '../../protocol/message';
+import { SERVICE_IDS } from '../services';
+import { MessageRecords } from '../message-log';
+import { faultSpans } from './fault-spans';
+
+/**
+ * The data messages.html embeds, in a form the browser decodes fast: one flat
+ * number array of five integers per message (send time as a delta from the
+ * previous send, latency, source lane, destination lane, body type), all in
+ * microseconds since history time 0, and the bodies as JSON text, one per
+ * line, parsed only when the page needs one (hover, labels).
+ */
+
+/** Bodies longer than this (Raft appends with many entries) keep only their scalar fields in the page. */
+export const BODY_TEXT_CAP = 600;
+
+export type LaneKind = 'node' | 'service' | 'client';
+
+export interface MessagesData {
+  title: string;
+  /** Lane names, in display order. */
+  lanes: string[];
+  kinds: LaneKind[];
+  types: string[];
+  /** Number of messages. */
+  n: number;
+  /** Send time of the first message, µs. */
+  t0: number;
+  /** [send delta µs, latency µs or -1 if never delivered, src lane, dest lane, type index] per message. */
+  m: number[];
+  /** Indices (into the page's messages) delivered more than once. */
+  dup: number[];
+  /** Maelstrom message ids, only when they differ from the indices (hidden probe messages left holes). */
+  ids: number[] | null;
+  faults: { kind: string; label: string; from: number; to: number; nodes: string[]; cut: Record<string, string[]> | null }[];
+  /** End of the run, µs. */
+  end: number;
+  truncated: boolean;
+}
+
+export interface MessagesPage {
+  data: MessagesData;
+  /** One JSON body per line, in message order. */
+  bodies: string;
+}
+
+function laneOrder(names: readonly string[], nodes: readonly string[]): number[] {
+  const rank = (name: string): [number, number, string] => {
+    const ni = nodes.indexOf(name);
+    if (ni >= 0) return [0, ni, name];
+    if ((SERVICE_IDS as readonly string[]).includes(name)) return [1, 0, name];
+    const num = /^c(\d+)$/.exec(name);
+    return [2, num ? Number(num[1]) : Number.MAX_SAFE_INTEGER, name];
+  };
+  const idx = names.map((_, i) => i);
+  return idx.sort((a, b) => {
+    const ra = rank(names[a]);
+    const rb = rank(names[b]);
+    return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
+  });
+}
+
+function kindOf(name: string, nodes: readonly string[]): LaneKind {
+  if (nodes.includes(name)) return 'node';
+  if ((SERVICE_IDS as readonly string[]).includes(name)) return 'service';
+  return 'client';
+}
+
+/** A body's text for the page; an oversized one is cut down to its scalar fields and says how long it was. */
+export function bodyText(body: Body | undefined): string {
+  if (body === undefined) return '{}';
+  const full = JSON.stringify(body);
+  if (full.length <= BODY_TEXT_CAP) return full;
+  const small: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string') small[k] = v.length > 80 ? v.slice(0, 77) + '...' : v;
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) small[k] = v;
+    else if (Array.isArray(v)) small[k] = `[${v.length} items]`;
+    else small[k] = '{...}';
+  }
+  small['…'] = `cut to its scalar fields; ${full.length} characters in full`;
+  return JSON.stringify(small);
+}
+
+export interface MessagesInput {
+  title: string;
+  records: MessageRecords;
+  history: readonly HistoryOp[];
+  nodes: readonly string[];
+  /** Scheduler ms of history time 0. */
+  originMs: number;
+  /** End of the run, history ns. */
+  endNs: number;
+}
+
+export function messagesPage(input: MessagesInput): MessagesPage {
+  const r = input.records;
+  const order = laneOrder(r.lanes, input.nodes);
+  const laneAt = new Int32Array(r.lanes.length);
+  order.forEach((orig, pos) => (laneAt[orig] = pos));
+  const typeIndex = new Map<string, number>();
+  const types: string[] = [];
+  const m: number[] = [];
+  const dup: number[] = [];
+  const ids: number[] = [];
+  const bodies: string[] = [];
+  let holes = false;
+  let prevUs = 0;
+  let t0 = 0;
+  let n = 0;
+  const us = (ms: number): number => Math.round((ms - input.originMs) * 1000);
+  for (let id = 0; id < r.count; id++) {
+    if (r.src[id] < 0) {
+      holes = true;
+      continue;
+    }
+    const body = r.bodies[id];
+    const type = typeof body?.type === 'string' ? body.type : '?';
+    let ti = typeIndex.get(type);
+    if (ti === undefined) {
+      ti = types.length;
+      types.push(type);
+      typeIndex.set(type, ti);
+    }
+    const sent = us(r.sendMs[id]);
+    if (n === 0) t0 = prevUs = sent;
+    const recv = r.recvMs[id];
+    m.push(sent - prevUs, Number.isNaN(recv) ? -1 : Math.max(0, us(recv) - sent), laneAt[r.src[id]], laneAt[r.dest[id]], ti);
+    prevUs = sent;
+    if (r.duplicated[id]) dup.push(n);
+    ids.push(id);
+    bodies.push(bodyText(body));
+    n++;
+  }
+  const faults = faultSpans(input.history, input.endNs).map((f) => ({
+    kind: f.kind,
+    label: f.label,
+    from: Math.round(f.fromNs / 1000),
+    to: Math.round(f.toNs / 1000),
+    nodes: f.nodes,
+    cut: f.cut,
+  }));
+  return {
+    data: {
+      title: input.title,
+      lanes: order.map((i) => r.lanes[i]),
+      kinds: order.map((i) => kindOf(r.lanes[i], input.nodes)),
+      types,
+      n,
+      t0,
+      m,
+      dup,
+      ids: holes ? ids : null,
+      faults,
+      end: Math.max(Math.round(input.endNs / 1000), prevUs),
+      truncated: r.truncated,
+    },
+    bodies: bodies.join('\n'),
+  };
+}
