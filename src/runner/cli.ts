@@ -2,7 +2,7 @@ import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS, ROTATION_ISOLATE_MS, ROTAT
 import { LIN_KV_VALUE_COUNT } from './workload';
 import { DEFAULT_TOPOLOGY, TOPOLOGY_NAMES } from '../../workloads/broadcast/topology';
 import { HEAVY_TAIL_CAP, LATENCY_DISTS, LatencyDist, LOGNORMAL_SIGMA, PARETO_SHAPE } from './latency';
-import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN, SLOW_CAP_MS, SLOW_MEAN_MS } from './nemesis';
+import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN, SLOW_CAP_MS, SLOW_MEAN_MS, TRANSFER_TIMEOUT_MS } from './nemesis';
 
 /** Everything `maelstrom-local test` was asked to do, validated. */
 export interface TestConfig {
@@ -133,6 +133,8 @@ export function usage(): string {
     `                    capped at ${SLOW_CAP_MS} ms: votes and acks arrive after their term is over, and out of order`,
     '  strike-leader     while armed, a node that starts sending to every peer after a quiet spell (a new leader,',
     '                    or a candidate) is cut off after 0-7 more messages, for 0.2-1 s; again if it comes back leading',
+    '  transfer          ask a random node to hand leadership to a random voter (admin request raft_transfer_leader,',
+    `                    README "Admin protocol"); every step is a start, answered within ${TRANSFER_TIMEOUT_MS / 1000} s; a node answering 10 is left alone`,
     '  Kill faults need a node that persists its state (e.g. `-- --data-dir DIR` for dist/raft-node.js).',
     `Latency: pareto = Pareto, shape ${PARETO_SHAPE}, capped at ${HEAVY_TAIL_CAP}x the mean and scaled so the capped mean is --latency;`,
     `  lognormal = exp(N(mu, ${LOGNORMAL_SIGMA})) with mean --latency, capped the same way. Both in fractional ms.`,

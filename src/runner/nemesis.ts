@@ -22,6 +22,7 @@ export const NEMESIS_FAULTS = [
   'duplicate',
   'slow',
   'strike-leader',
+  'transfer',
 ] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 export const EXTENSION_FAULTS: readonly NemesisFault[] = NEMESIS_FAULTS.filter((f) => f !== 'partition');
@@ -65,6 +66,12 @@ export interface FaultTarget {
   observeSends?(cb: ((src: string, dest: string) => void) | null): void;
   /** Delivered node->node messages per source node over the last `windowMs` (leader inference); none if absent. */
   trafficCounts?(windowMs: number): ReadonlyMap<string, number>;
+  /**
+   * `transfer`: send `body` to `node` through a fresh network client, as a
+   * client op would go, but outside the checked history; `done` gets the
+   * reply body, or null after `timeoutMs`. Without it the fault does nothing.
+   */
+  request?(node: string, body: Record<string, unknown>, timeoutMs: number, done: (reply: Record<string, unknown> | null) => void): void;
 }
 
 export interface NemesisEvent {
@@ -80,7 +87,8 @@ interface FaultPackage {
   readonly fault: NemesisFault;
   /** Partition-type packages: healed at teardown like Maelstrom's partition (spec §4.3). */
   readonly network: boolean;
-  step(): NemesisEvent;
+  /** The op to record, or null when the package has nothing to do (it then records nothing). */
+  step(): NemesisEvent | null;
   /** Undo whatever is active (final heal); null if nothing was active. */
   heal(): NemesisEvent | null;
   describeActive(): string | null;
@@ -330,6 +338,61 @@ function slowPackage(nodes: readonly string[], rng: Rng, target: FaultTarget): F
   };
 }
 
+/** How long the `transfer` fault waits for a node's answer (longer than our node's own bound for a forwarded transfer). */
+export const TRANSFER_TIMEOUT_MS = 3000;
+
+/**
+ * transfer (extension): each step asks a random node to hand leadership to a
+ * random voter with the admin request `raft_transfer_leader` (README.md,
+ * "Admin protocol"). Recorded as `start-transfer` {node, to} -> "requested"
+ * when it is sent and `stop-transfer` {node, to} -> the answer when it comes
+ * (["leader", id], ["error", code, text] or "timeout"), each as its own
+ * invocation/completion pair: the nemesis is one process, so its ops must not
+ * interleave. A node that answers 10 (not-supported) does not implement the
+ * protocol: the fault records that once and asks nothing more.
+ */
+function transferPackage(opts: NemesisOptions, rng: Rng): FaultPackage {
+  const nodes = opts.nodes;
+  const target = opts.target;
+  let unsupported = false;
+  const inFlight: string[] = [];
+  const answer = (reply: Record<string, unknown> | null): unknown => {
+    if (reply === null) return 'timeout';
+    if (reply.type === 'raft_transfer_leader_ok') return ['leader', reply.leader ?? null];
+    if (reply.type === 'error') {
+      if (reply.code === 10) return 'not-supported';
+      return ['error', reply.code ?? null, reply.text ?? null];
+    }
+    return ['unexpected', reply.type ?? null];
+  };
+  return {
+    fault: 'transfer',
+    network: false,
+    step() {
+      const request = target.request;
+      if (unsupported || !request) return null;
+      const node = rng.pick(nodes);
+      const to = rng.pick(nodes);
+      const value = { node, to };
+      const label = `${node}->${to}`;
+      inFlight.push(label);
+      // Sent after this step's event is recorded, so the answer always comes after it in the history.
+      opts.scheduler.defer(() =>
+        request(node, { type: 'raft_transfer_leader', to }, TRANSFER_TIMEOUT_MS, (reply) => {
+          inFlight.splice(inFlight.indexOf(label), 1);
+          const result = answer(reply);
+          if (result === 'not-supported') unsupported = true;
+          opts.record({ f: 'stop-transfer', value, result });
+        }),
+      );
+      return { f: 'start-transfer', value, result: 'requested' };
+    },
+    // Nothing to undo: a transfer is over once it happened.
+    heal: () => null,
+    describeActive: () => (inFlight.length > 0 ? `transfer ${inFlight.join(',')}` : null),
+  };
+}
+
 /**
  * strike-leader (extension, strike.ts): a start arms the striker, which cuts
  * off each node that starts to lead a few messages later, by itself, until
@@ -417,6 +480,8 @@ export class Nemesis {
           return slowPackage(opts.nodes, rng.fork(f), opts.target);
         case 'strike-leader':
           return strikePackage(opts, rng.fork(f));
+        case 'transfer':
+          return transferPackage(opts, rng.fork(f));
         case 'loss':
         case 'duplicate':
           return lossyPackage(f, opts.target);
@@ -466,7 +531,8 @@ export class Nemesis {
     const fire = (): void => {
       if (this.stopped) return;
       const pkg = this.packages.length === 1 ? this.packages[0] : this.opts.rng.pick(this.packages);
-      this.opts.record(pkg.step());
+      const ev = pkg.step();
+      if (ev) this.opts.record(ev);
       this.schedule(this.opts.scheduler.now() + this.opts.rng.float() * 2 * this.opts.intervalMs);
     };
     // The first op fires synchronously at start, so it precedes the first client op (history op 0 in Maelstrom).

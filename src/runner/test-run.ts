@@ -491,6 +491,15 @@ export class TestRun {
         this.network.onServerSend = cb;
       },
       trafficCounts: (windowMs) => this.network.traffic.counts(this.o.scheduler.now(), windowMs),
+      // The final reads' path: a client of its own per request, nothing in the checked history.
+      request: (node, body, timeoutMs, done) => {
+        const client = new NetClient(this.allocateClientId(), this.network, this.o.scheduler);
+        client.open();
+        client.call(node, body, timeoutMs, (r) => {
+          client.close();
+          done(r.kind === 'reply' ? r.body : null);
+        });
+      },
     };
   }
 
