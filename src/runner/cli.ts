@@ -43,6 +43,8 @@ export interface TestConfig {
   logNetRecv: boolean;
   /** Extension --recovery-time: the wait before a workload's final reads (Maelstrom: 10 s). */
   recoveryS: number;
+  /** Record every message for messages.html (default); --no-messages turns it off. */
+  messages: boolean;
 }
 
 export class UsageError extends Error {}
@@ -93,6 +95,7 @@ export const OPTIONS: OptionSpec[] = [
   },
   { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
   { names: ['--final-rotations'], arg: 'N', help: 'with --final-reads: N more rounds of final reads, each after cutting the likely leader off (see below)', ours: true },
+  { names: ['--no-messages'], arg: null, help: 'do not record messages nor write messages.html (the Lamport diagram)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
 
@@ -312,6 +315,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
       logNetSend: values.has('--log-net-send'),
       logNetRecv: values.has('--log-net-recv'),
       recoveryS: parseNumber('--recovery-time', one('--recovery-time') ?? '10', { min: 0 }),
+      messages: !values.has('--no-messages'),
     },
   };
 }

@@ -15,6 +15,11 @@ export class HistoryRecorder {
     this.origin = this.scheduler.now();
   }
 
+  /** Scheduler ms of history time 0 (messages.html puts message times on the history's clock). */
+  originMs(): number {
+    return this.origin;
+  }
+
   onRecord(listener: (op: HistoryOp) => void): void {
     this.listeners.push(listener);
   }

@@ -9,7 +9,8 @@ import { LatencyStartupError } from './latency';
 import { ProcessHost } from './process-host';
 import { RealScheduler } from './real-scheduler';
 import { computeResults } from './results';
-import { createRunDir, writeHistory, writeLinearizabilityPictures, writePictures, writeResults } from './store';
+import { createRunDir, writeHistory, writeLinearizabilityPictures, writeMessages, writePictures, writeResults } from './store';
+import { MessageLog } from './message-log';
 import { exitCodeFor, summaryLines } from './summary';
 import { TestRun } from './test-run';
 import { CheckResult } from '../checker/history';
@@ -138,6 +139,7 @@ async function runTest(config: TestConfig): Promise<number> {
     logFile?.write(stamped + '\n');
     if (/^(WARN|ERROR)/.test(line)) err(line);
   };
+  const messageLog = config.messages ? new MessageLog(() => scheduler.now()) : null;
   let run: TestRun;
   try {
     run = new TestRun({
@@ -157,6 +159,7 @@ async function runTest(config: TestConfig): Promise<number> {
       recoveryMs: config.recoveryS * 1000,
       logNetSend: config.logNetSend,
       logNetRecv: config.logNetRecv,
+      messageLog: messageLog ?? undefined,
       seed: config.seed,
       scheduler,
       host: (id) =>
@@ -212,6 +215,11 @@ async function runTest(config: TestConfig): Promise<number> {
   const lastOpS = outcome.history.length > 0 ? outcome.history[outcome.history.length - 1].time / 1e9 : 0;
   const endS = Math.max(lastOpS, Math.min(config.timeLimitS, (outcome.endedAt - outcome.startedAt) / 1000));
   writePictures(dir, outcome.history, endS, `${config.workload} ${path.basename(dir)}`, warn);
+  if (messageLog) {
+    const title = `${config.workload} ${path.basename(dir)}`;
+    const records = messageLog.records();
+    writeMessages(dir, { title, records, history: outcome.history, nodes: config.nodes, originMs: run.history.originMs(), endNs: endS * 1e9 }, warn);
+  }
   if (outcome.aborted) {
     err(`Jepsen broke: ${outcome.aborted}`);
     err(`(history so far in ${dir}; no analysis, like Maelstrom's :init-failed)`);

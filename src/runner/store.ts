@@ -4,6 +4,8 @@ import { renderLinearizabilitySvg } from '../checker/linearizability';
 import { historyToEdn, resultsToEdn } from '../checker/edn';
 import { CheckResult, HistoryOp } from '../checker/history';
 import { latencyRawSvg, rateSvg, timelineHtml } from './pictures';
+import { messagesPage, MessagesInput } from './pages/messages-data';
+import { messagesHtml } from './pages/messages-html';
 
 /** Jepsen-style directory name, e.g. 20261122T051340.123Z. */
 export function timestampDirName(d: Date): string {
@@ -54,6 +56,11 @@ export function writePictures(dir: string, history: readonly HistoryOp[], endS: 
   tryWrite(path.join(dir, 'latency-raw.svg'), () => latencyRawSvg(history, endS), warn);
   tryWrite(path.join(dir, 'rate.svg'), () => rateSvg(history, endS), warn);
   tryWrite(path.join(dir, 'timeline.html'), () => timelineHtml(history, title), warn);
+}
+
+/** messages.html: the Lamport diagram of every message the run recorded. */
+export function writeMessages(dir: string, input: MessagesInput, warn: (line: string) => void): void {
+  tryWrite(path.join(dir, 'messages.html'), () => messagesHtml(messagesPage(input)), warn);
 }
 
 /** lin-kv: independent/<key>/linear.svg for every invalid key the checker reports. */

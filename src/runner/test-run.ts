@@ -10,12 +10,24 @@ import { Interpreter } from './interpreter';
 import { NetJournal, NetStats } from './journal';
 import { LatencyDist, makeLatency } from './latency';
 import { FaultTarget, Nemesis, NemesisFault } from './nemesis';
+import { MessageLog } from './message-log';
 import { Grudge, NetMessage, Network } from './network';
 import { NodeHost } from './node-host';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import { makeServices } from './services';
 import { BenchWorkload, OpGenerator, WorkloadOptions } from './workload';
+
+/** Both network hooks, either, or none (one closure fewer per message when only one is wanted). */
+function both(a: ((m: NetMessage) => void) | undefined, b: ((m: NetMessage) => void) | undefined): ((m: NetMessage) => void) | undefined {
+  if (a && b) {
+    return (m) => {
+      a(m);
+      b(m);
+    };
+  }
+  return a ?? b;
+}
 
 export const INIT_TIMEOUT_MS = 10_000;
 /** Maelstrom's default RPC timeout, which bounds a setup! request such as broadcast's topology. */
@@ -56,6 +68,8 @@ export interface TestRunOptions {
   /** --log-net-send / --log-net-recv: log every message as it is sent / delivered. */
   logNetSend?: boolean;
   logNetRecv?: boolean;
+  /** Records every message's send and delivery for messages.html (message-log.ts); absent: nothing recorded. */
+  messageLog?: MessageLog;
   seed: number;
   scheduler: Scheduler;
   /** Build the host for one node id (process adapter or simulated node). */
@@ -122,13 +136,14 @@ export class TestRun {
     const latency = makeLatency(o.latencyDist, o.latencyMs, this.rng.fork('latency'));
     // Maelstrom logs these at info level into jepsen.log, one line per message.
     const show = (what: string) => (m: NetMessage) => o.log(`${what} ${JSON.stringify({ id: m.id, src: m.src, dest: m.dest, body: m.body })}`);
+    const log = o.messageLog;
     this.network = new Network({
       scheduler: o.scheduler,
       latency,
       rng: this.rng.fork('net-faults'),
       journal: this.journal,
-      onSend: o.logNetSend ? show(':send') : undefined,
-      onRecv: o.logNetRecv ? show(':recv') : undefined,
+      onSend: both(o.logNetSend ? show(':send') : undefined, log ? (m) => log.send(m) : undefined),
+      onRecv: both(o.logNetRecv ? show(':recv') : undefined, log ? (m) => log.recv(m) : undefined),
     });
     this.network.setServerIds(o.nodes);
   }
