@@ -10,7 +10,7 @@ import { Socket } from 'net';
  * a browser driver, so this is written here.
  */
 export class MiniWebSocket {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
   private closed = false;
   onMessage: (text: string) => void = () => undefined;
