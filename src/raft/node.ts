@@ -56,8 +56,8 @@
 import type { Entry, HardState, Message, NodeId, ProposeResult, RaftConfig, RaftStatus, ReadIndexResult, Ready, Recovered, SoftState } from './types';
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
-import { expireForwardedReads, flushReads, requestRead } from './reads';
-import { appendAsLeader, bcastAppend, bcastHeartbeat, maybeCommit } from './replication';
+import { expireForwardedReads, flushReads, requestRead, widenReadRounds } from './reads';
+import { afterCommit, appendAsLeader, maybeCommit, periodicHeartbeat } from './replication';
 import { RaftState, sameHardState, sameSoftState } from './state';
 import { stepValid } from './step';
 import { startTransfer, tickTransfer } from './transfer';
@@ -134,6 +134,17 @@ export class RaftNode {
     return { ok: true, index: first, term: s.term };
   }
 
+  /**
+   * Leader only: `peer` forwarded commands that are now in our log and waits
+   * to answer their clients, so it is told the moment everything up to our
+   * last index commits. Other followers learn a commit with the next append
+   * or heartbeat (replication.ts, afterCommit).
+   */
+  notifyOnCommit(peer: NodeId): void {
+    const pr = this.s.role === 'leader' ? this.s.progress.get(peer) : undefined;
+    if (pr) pr.commitWanted = Math.max(pr.commitWanted, this.s.log.lastIndex());
+  }
+
   readIndex(context: string): ReadIndexResult {
     if (typeof context !== 'string') throw new RaftUsageError('readIndex() needs a string context');
     return requestRead(this.s, context);
@@ -173,7 +184,7 @@ export class RaftNode {
     if (index <= s.selfMatch()) return;
     s.persistedIndex = index;
     s.persistedTerm = term;
-    if (s.role === 'leader' && maybeCommit(s)) bcastAppend(s);
+    if (s.role === 'leader' && maybeCommit(s)) afterCommit(s);
   }
 
   /**
@@ -190,9 +201,10 @@ export class RaftNode {
       s.electionElapsed = 0;
       if (!checkQuorum(s)) return;
     }
+    widenReadRounds(s);
     if (s.heartbeatElapsed >= s.cfg.heartbeatTicks) {
       s.heartbeatElapsed = 0;
-      bcastHeartbeat(s);
+      periodicHeartbeat(s);
     }
   }
 

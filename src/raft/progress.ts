@@ -87,8 +87,16 @@ export class Progress {
   snapshotOffset = 0;
   /** Heard from since the last check-quorum window. */
   recentActive = false;
-  /** Leader tick at which the newest heartbeat this follower acknowledged was sent (leases). */
+  /** Leader tick at which the newest heartbeat or append this follower acknowledged was sent (leases). */
   leaseAckedAt = Number.NEGATIVE_INFINITY;
+  /** Leader tick of the last answer of any kind from this follower: read rounds ask the freshest first. */
+  lastHeardAt = Number.NEGATIVE_INFINITY;
+  /** Leader tick of the last append sent: a follower that just got one needs no heartbeat. */
+  lastAppendAt = Number.NEGATIVE_INFINITY;
+  /** The commit index this follower has been told, capped at what it was known to hold. */
+  sentCommit = 0;
+  /** Highest index a reply waits for at this follower (a command it forwarded to us). */
+  commitWanted = 0;
   readonly inflights: Inflights;
 
   constructor(next: number, maxInflightMsgs: number, maxInflightBytes: number) {

@@ -21,6 +21,9 @@ export interface ReadRound {
   index: number;
   requests: ReadRequest[];
   acks: Set<NodeId>;
+  /** Leader tick when opened, and whether every follower has been asked yet. */
+  openedAt: number;
+  widened: boolean;
 }
 
 export class ReadOnlyQueue {
@@ -30,8 +33,19 @@ export class ReadOnlyQueue {
     return this.rounds.length;
   }
 
-  open(id: string, index: number, requests: ReadRequest[], self: NodeId): void {
-    this.rounds.push({ id, index, requests, acks: new Set([self]) });
+  open(id: string, index: number, requests: ReadRequest[], self: NodeId, now: number): void {
+    this.rounds.push({ id, index, requests, acks: new Set([self]), openedAt: now, widened: false });
+  }
+
+  /**
+   * True if some round opened at or before `openedBy` has not yet been sent
+   * to every follower; marks every round as widened (a heartbeat carries the
+   * newest id, which answers for all of them).
+   */
+  takeStale(openedBy: number): boolean {
+    if (!this.rounds.some((r) => !r.widened && r.openedAt <= openedBy)) return false;
+    for (const r of this.rounds) r.widened = true;
+    return true;
   }
 
   /** Id of the newest round: heartbeats carry it so one answer confirms everything queued. */

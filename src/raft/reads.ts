@@ -5,9 +5,12 @@
  * drops that follow a change of leader or term.
  */
 import type { Message, NodeId, ReadIndexResult } from './types';
-import { hasQuorum, quorumValue } from './quorum';
+import { hasQuorum, quorumSize, quorumValue } from './quorum';
 import type { ReadRequest } from './read-only';
-import { bcastHeartbeat } from './replication';
+import { sendHeartbeat } from './replication';
+
+/** Ticks a read round waits for its first followers before asking the rest (one tick is 10 ms by default). */
+const WIDEN_AFTER_TICKS = 2;
 import type { ForwardedRead, RaftState } from './state';
 
 /** RaftNode.readIndex: a leader runs the read; a follower queues it for the leader. */
@@ -34,11 +37,27 @@ export function handleReadRequest(s: RaftState, req: ReadRequest): void {
     s.readsAwaitingTermCommit.push(req);
     return;
   }
-  if (s.peers.length === 0 || leaseValid(s)) {
+  if (s.peers.length === 0 || leaseValid(s) || askerCompletesQuorum(s, req)) {
     completeReads(s, s.log.committed, [req]);
     return;
   }
   s.readsForNextRound.push(req);
+}
+
+/**
+ * A follower's read request is itself evidence for the round (the asker
+ * vouches): the follower sent it in our term and accepts the answer only if
+ * it is still in our term when the answer arrives (step.ts drops messages of
+ * an older term), so it stayed in our term — granting no vote of a later one
+ * — over an interval that contains the moment we answer. We are leader at
+ * that moment too. If we two are a majority (three voters), no leader of a
+ * later term can exist at that moment, so our commit index, taken then, is
+ * as new as any, and the read costs one message each way instead of a
+ * heartbeat round. With more voters the round still runs.
+ */
+function askerCompletesQuorum(s: RaftState, req: ReadRequest): boolean {
+  if (req.origin === s.id) return false;
+  return hasQuorum(s.voters, (id) => id === s.id || id === req.origin);
 }
 
 /** The first entry of this term committed: reads that arrived before it can start now. */
@@ -69,7 +88,13 @@ function completeReads(s: RaftState, index: number, requests: ReadRequest[]): vo
     if (r.origin === s.id) {
       for (const context of r.contexts) s.readStates.push({ index, context });
     } else {
-      s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index, reject: false });
+      // The asker waits until it has applied `index`: tell it what it may
+      // commit, and make sure it hears when the commit reaches the index.
+      const pr = s.pr(r.origin);
+      const commit = Math.min(pr.match, s.log.committed);
+      pr.sentCommit = Math.max(pr.sentCommit, commit);
+      pr.commitWanted = Math.max(pr.commitWanted, index);
+      s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index, reject: false, commit });
     }
   }
 }
@@ -85,8 +110,8 @@ export function flushReads(s: RaftState): void {
   if (s.role === 'leader' && s.readsForNextRound.length > 0) {
     const requests = s.readsForNextRound;
     s.readsForNextRound = [];
-    s.readOnly.open(`${s.term}.${++s.readSeq}`, s.log.committed, requests, s.id);
-    bcastHeartbeat(s);
+    s.readOnly.open(`${s.term}.${++s.readSeq}`, s.log.committed, requests, s.id, s.now);
+    for (const id of roundPeers(s)) sendHeartbeat(s, id);
   }
   if (s.role !== 'leader' && s.readsToForward.length > 0) {
     const contexts = s.readsToForward;
@@ -99,6 +124,25 @@ export function flushReads(s: RaftState): void {
     for (const context of contexts) s.forwardedReads.push({ context, deadline });
     s.send({ type: 'read-index', from: s.id, to: s.leader, term: s.term, contexts });
   }
+}
+
+/**
+ * Who hears a new read round first: just enough followers for a quorum, the
+ * ones that answered us most recently. Any majority of answers confirms the
+ * round, so asking more only buys insurance against a slow or lost answer;
+ * widenReadRounds pays for that insurance when it is needed.
+ */
+function roundPeers(s: RaftState): NodeId[] {
+  const needed = quorumSize(s.voters.length) - 1;
+  if (needed >= s.peers.length) return s.peers;
+  return [...s.peers].sort((a, b) => s.pr(b).lastHeardAt - s.pr(a).lastHeardAt).slice(0, needed);
+}
+
+/** Leader tick: a round unconfirmed after WIDEN_AFTER_TICKS asks every follower. */
+export function widenReadRounds(s: RaftState): void {
+  if (!s.readOnly.takeStale(s.now - WIDEN_AFTER_TICKS)) return;
+  const asked = new Set(roundPeers(s));
+  for (const id of s.peers) if (!asked.has(id)) sendHeartbeat(s, id);
 }
 
 /** Leadership lost: no pending read can be confirmed by us any more. */
@@ -117,6 +161,8 @@ export function dropLeaderReads(s: RaftState): void {
 // Follower side
 
 export function handleReadIndexResponse(s: RaftState, m: Message & { type: 'read-index-resp' }): void {
+  // Capped by the leader at what we are known to hold, like a heartbeat's commit.
+  if (!m.reject && m.commit !== undefined) s.log.commitTo(Math.min(m.commit, s.log.lastIndex()));
   for (const context of m.contexts) {
     const i = s.forwardedReads.findIndex((r) => r.context === context);
     if (i < 0) continue;

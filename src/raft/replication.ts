@@ -8,6 +8,7 @@ import type { Entry, Message, NodeId } from './types';
 import { quorumValue } from './quorum';
 import { ackReadRound, releaseReadsAwaitingTermCommit } from './reads';
 import { sendSnapshotChunk, startSnapshot } from './snapshot';
+import type { Progress } from './progress';
 import type { RaftState } from './state';
 import { transferIfCaughtUp } from './transfer';
 
@@ -17,22 +18,29 @@ import { transferIfCaughtUp } from './transfer';
 export function handleAppend(s: RaftState, m: Message & { type: 'append' }): void {
   if (m.prevIndex < s.log.committed) {
     // Everything up to our commit is already settled; tell the leader where we are.
-    sendAppendAck(s, m.from, s.log.committed);
+    sendAppendAck(s, m.from, s.log.committed, m.sentAt);
     return;
   }
   const lastNew = s.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
   if (lastNew !== null) {
-    sendAppendAck(s, m.from, lastNew);
+    sendAppendAck(s, m.from, lastNew, m.sentAt);
     return;
   }
   // Fast backtracking: tell the leader the newest of our entries that could
   // still match, so it skips every entry of the conflicting term at once.
   const hint = s.log.findConflictByTerm(Math.min(m.prevIndex, s.log.lastIndex()), m.prevTerm);
-  s.send({ type: 'append-resp', from: s.id, to: m.from, term: s.term, reject: true, index: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term }, false);
+  s.send({ type: 'append-resp', from: s.id, to: m.from, term: s.term, reject: true, index: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term, ...echoSentAt(m) }, false);
 }
 
-export function sendAppendAck(s: RaftState, to: NodeId, index: number): void {
+/** The append's send time travels back so the leader can count the answer as lease evidence. */
+function echoSentAt(m: Message & { type: 'append' }): { sentAt?: number } {
+  return m.sentAt === undefined ? {} : { sentAt: m.sentAt };
+}
+
+/** `sentAt`: the send time of the append answered, if it carried one (snapshots do not). */
+export function sendAppendAck(s: RaftState, to: NodeId, index: number, sentAt?: number): void {
   const ack: Message = { type: 'append-resp', from: s.id, to, term: s.term, reject: false, index, hintIndex: 0, hintTerm: 0 };
+  if (sentAt !== undefined) ack.sentAt = sentAt;
   // The ack promises the entries are durable: it must wait for this ready's fsync.
   s.send(ack, s.cfg.faults.ackBeforePersist !== true);
 }
@@ -40,6 +48,7 @@ export function sendAppendAck(s: RaftState, to: NodeId, index: number): void {
 export function handleHeartbeat(s: RaftState, m: Message & { type: 'heartbeat' }): void {
   // The leader caps commit at what it knows we hold, so this never exceeds our log.
   s.log.commitTo(Math.min(m.commit, s.log.lastIndex()));
+  if (m.quiet === true) return; // a commit notice: the leader asked for no answer
   s.send({ type: 'heartbeat-resp', from: s.id, to: m.from, term: s.term, context: m.context, sentAt: m.sentAt });
 }
 
@@ -74,6 +83,29 @@ export function bcastAppend(s: RaftState): void {
 }
 
 /**
+ * The commit index advanced. It is not broadcast on messages of its own:
+ * followers learn it from the next append or heartbeat, which costs them
+ * nothing but apply lag. Only a follower with a reply waiting on the new
+ * commit (it forwarded the command) gets a notice now, a quiet heartbeat
+ * that asks for no answer; entries still unsent go out and carry it too.
+ */
+export function afterCommit(s: RaftState): void {
+  for (const id of s.peers) {
+    sendAppend(s, id, false);
+    notifyCommit(s, id);
+  }
+}
+
+/** A quiet commit notice to `to` if a reply waits there for an index we can now report as committed. */
+export function notifyCommit(s: RaftState, to: NodeId): void {
+  const pr = s.pr(to);
+  const commit = Math.min(pr.match, s.log.committed);
+  if (pr.commitWanted <= pr.sentCommit || commit <= pr.sentCommit) return;
+  pr.sentCommit = commit;
+  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit, context: null, sentAt: s.now, quiet: true });
+}
+
+/**
  * Sends what `to` is missing. In replicate state this streams batches until
  * the log is exhausted or the in-flight window is full (pipelining); in
  * probe state it sends one message and waits. With `sendIfEmpty`, an empty
@@ -92,7 +124,11 @@ export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): void
     const { entries, bytes } =
       pr.next <= s.log.lastIndex() ? s.log.batchFrom(pr.next, s.cfg.maxMsgBytes) : { entries: [], bytes: 0 };
     if (entries.length === 0 && !(sendIfEmpty && first)) return;
-    s.send({ type: 'append', from: s.id, to, term: s.term, prevIndex, prevTerm, entries, commit: s.log.committed });
+    const commit = s.log.committed;
+    s.send({ type: 'append', from: s.id, to, term: s.term, prevIndex, prevTerm, entries, commit, sentAt: s.now });
+    pr.lastAppendAt = s.now;
+    // The follower commits up to the last index this message brings it to.
+    pr.sentCommit = Math.max(pr.sentCommit, Math.min(commit, prevIndex + entries.length));
     first = false;
     if (pr.state === 'replicate') {
       if (entries.length === 0) return;
@@ -108,6 +144,8 @@ export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): void
 export function handleAppendResponse(s: RaftState, m: Message & { type: 'append-resp' }): void {
   const pr = s.pr(m.from);
   pr.recentActive = true;
+  pr.lastHeardAt = s.now;
+  if (m.sentAt !== undefined) creditLease(s, pr, m.sentAt);
   if (m.reject) {
     // The follower's hint lets us skip every entry of a term it does not have.
     const probeHint = m.hintTerm > 0 ? s.log.findConflictByTerm(m.hintIndex, m.hintTerm).index : m.hintIndex;
@@ -129,25 +167,63 @@ export function handleAppendResponse(s: RaftState, m: Message & { type: 'append-
     pr.becomeReplicate();
   } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
 
-  if (maybeCommit(s)) bcastAppend(s);
-  else sendAppend(s, m.from, false);
+  if (maybeCommit(s)) afterCommit(s);
+  else {
+    sendAppend(s, m.from, false);
+    // The commit may already have passed what this follower waits for, before it held it.
+    notifyCommit(s, m.from);
+  }
 
   transferIfCaughtUp(s, m.from);
 }
 
+/**
+ * A follower answered a message we sent at tick `sentAt`: it had heard from
+ * us by then and, being sticky, votes for nobody else for an election
+ * timeout after (see leaseValid in reads.ts). Ignore clocks from the future:
+ * only a forged or corrupted answer carries one.
+ */
+function creditLease(s: RaftState, pr: Progress, sentAt: number): void {
+  if (sentAt <= s.now && sentAt > pr.leaseAckedAt) pr.leaseAckedAt = sentAt;
+}
+
 export function bcastHeartbeat(s: RaftState): void {
-  const context = s.readOnly.newestId();
+  for (const id of s.peers) sendHeartbeat(s, id);
+}
+
+/**
+ * The leader's periodic heartbeat, skipped for a follower that needs none:
+ * one that got an append within the heartbeat interval (its election timer
+ * was reset by it, and the append's answer brings the leader the same
+ * liveness and lease evidence a heartbeat's would), that has been told the
+ * commit index it can use, and whose window is open (a full window means
+ * acks may be lost, and the heartbeat's answer is what reopens it). A read
+ * round waiting for answers always gets its heartbeat.
+ */
+export function periodicHeartbeat(s: RaftState): void {
+  const roundPending = s.readOnly.newestId() !== null;
   for (const id of s.peers) {
     const pr = s.pr(id);
-    s.send({ type: 'heartbeat', from: s.id, to: id, term: s.term, commit: Math.min(pr.match, s.log.committed), context, sentAt: s.now });
+    const busy = s.now - pr.lastAppendAt < s.cfg.heartbeatTicks;
+    const toldCommit = pr.sentCommit >= Math.min(pr.match, s.log.committed);
+    if (!roundPending && busy && toldCommit && pr.state === 'replicate' && !pr.inflights.full()) continue;
+    sendHeartbeat(s, id);
   }
+}
+
+export function sendHeartbeat(s: RaftState, to: NodeId): void {
+  const pr = s.pr(to);
+  const commit = Math.min(pr.match, s.log.committed);
+  pr.sentCommit = Math.max(pr.sentCommit, commit);
+  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit, context: s.readOnly.newestId(), sentAt: s.now });
 }
 
 export function handleHeartbeatResponse(s: RaftState, m: Message & { type: 'heartbeat-resp' }): void {
   const pr = s.pr(m.from);
   pr.recentActive = true;
+  pr.lastHeardAt = s.now;
   pr.probeSent = false;
-  if (m.sentAt <= s.now && m.sentAt > pr.leaseAckedAt) pr.leaseAckedAt = m.sentAt;
+  creditLease(s, pr, m.sentAt);
   if (pr.state === 'snapshot') {
     sendSnapshotChunk(s, m.from, pr); // retransmit: a chunk or its answer may have been lost
   } else if (pr.match < s.log.lastIndex()) {

@@ -94,6 +94,12 @@ export interface AppendRequest extends MessageBase {
   prevTerm: number;
   entries: Entry[];
   commit: number;
+  /**
+   * The leader's tick clock when sent, echoed in the answer: an append
+   * acknowledgement is lease evidence just as a heartbeat's is, so a busy
+   * leader needs no heartbeats to keep its lease.
+   */
+  sentAt?: number;
 }
 
 /**
@@ -109,6 +115,8 @@ export interface AppendResponse extends MessageBase {
   index: number;
   hintIndex: number;
   hintTerm: number;
+  /** The `sentAt` of the append this answers (absent when that append had none). */
+  sentAt?: number;
 }
 
 /**
@@ -121,6 +129,12 @@ export interface HeartbeatRequest extends MessageBase {
   commit: number;
   context: string | null;
   sentAt: number;
+  /**
+   * A commit notice, not a liveness probe: the follower applies `commit` and
+   * sends no answer. The leader uses it to release a reply waiting at that
+   * follower without paying for a round trip.
+   */
+  quiet?: boolean;
 }
 
 export interface HeartbeatResponse extends MessageBase {
@@ -158,6 +172,12 @@ export interface ReadIndexResponse extends MessageBase {
   contexts: string[];
   index: number;
   reject: boolean;
+  /**
+   * What the follower may mark committed: the leader's commit capped at the
+   * follower's known match, so a read waiting for `index` need not wait for
+   * the next append or heartbeat to learn it.
+   */
+  commit?: number;
 }
 
 /** Leadership transfer: the recipient campaigns at once (Raft thesis §3.10). */

@@ -48,15 +48,18 @@ export function messageProblem(m: unknown, self: NodeId, voters: readonly NodeId
     case 'append':
       if (!isIndex(t.prevIndex) || !isIndex(t.prevTerm) || !isIndex(t.commit)) return 'bad prevIndex/prevTerm/commit';
       if (t.prevTerm > t.term) return 'prevTerm above the message term';
+      if (t.sentAt !== undefined && !Number.isSafeInteger(t.sentAt)) return 'bad sentAt';
       return entriesProblem(t.entries, t.prevIndex, t.term, t.prevTerm);
     case 'append-resp':
       if (typeof t.reject !== 'boolean' || !isIndex(t.index) || !isIndex(t.hintIndex) || !isIndex(t.hintTerm)) return 'bad append response fields';
+      if (t.sentAt !== undefined && !Number.isSafeInteger(t.sentAt)) return 'bad sentAt';
       return null;
     case 'heartbeat':
     case 'heartbeat-resp':
       if (t.context !== null && typeof t.context !== 'string') return 'bad context';
       if (typeof t.sentAt !== 'number' || !Number.isSafeInteger(t.sentAt)) return 'bad sentAt';
       if (t.type === 'heartbeat' && !isIndex(t.commit)) return 'bad commit';
+      if (t.type === 'heartbeat' && t.quiet !== undefined && typeof t.quiet !== 'boolean') return 'bad quiet flag';
       return null;
     case 'snapshot': {
       const meta = t.meta as unknown as Record<string, unknown> | null;
@@ -70,6 +73,7 @@ export function messageProblem(m: unknown, self: NodeId, voters: readonly NodeId
     case 'read-index':
       return isStringArray(t.contexts) ? null : 'bad contexts';
     case 'read-index-resp':
+      if (t.commit !== undefined && !isIndex(t.commit)) return 'bad read index response commit';
       return isStringArray(t.contexts) && isIndex(t.index) && typeof t.reject === 'boolean' ? null : 'bad read index response';
     case 'timeout-now':
       return null;

@@ -51,6 +51,8 @@ export class RequestPath {
   private readonly pendingWrites = new Map<number, PendingWrite>();
   private toRoute: number[] = [];
   private proposalQueue: string[] = [];
+  /** Peers whose forwarded commands sit in proposalQueue: they wait for the commit to reply. */
+  private readonly commitWaiters = new Set<string>();
   private waitingReads: PendingRead[] = [];
   private readonly readBatches = new Map<string, ReadBatch>();
   private nextReadBatch = 1;
@@ -183,6 +185,10 @@ export class RequestPath {
       }
     }
     this.proposalQueue = held.concat(this.proposalQueue);
+    // Followers whose forwarded commands we just proposed wait to reply: ask the
+    // core to tell them of the commit at once rather than with the next append.
+    for (const peer of this.commitWaiters) raft.notifyOnCommit(peer);
+    this.commitWaiters.clear();
   }
 
   /** Split commands into proposal batches (one command each when batching is off). */
@@ -211,6 +217,7 @@ export class RequestPath {
     const leader = ctx.soft.leader;
     if (leader === ctx.node.nodeId) {
       this.proposalQueue.push(...cmds);
+      this.commitWaiters.add(src);
       this.scheduleFlush();
     } else if (leader !== null && leader !== src && !alreadyForwarded) {
       // One extra hop at most: a stale follower view must not bounce commands around.

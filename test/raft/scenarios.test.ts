@@ -245,7 +245,62 @@ describe('raft scenarios: reads (thesis §6.4)', () => {
     for (let i = 0; i < 10; i++) net.n('n1').readIndex(`r${i}`);
     net.settle();
     assert.equal(net.r('n1').readStates.length, 10);
-    assert.equal(net.sentOfType('heartbeat').length - before, 2, 'one heartbeat per follower for all ten reads');
+    assert.equal(net.sentOfType('heartbeat').length - before, 1, 'one heartbeat, to one follower (with us a quorum), for all ten reads');
+  });
+
+  it('a read round asks the rest of the followers when the first ones do not answer', () => {
+    const net = new Net(ids5);
+    net.elect('s1');
+    net.tick(ids5, 2);
+    const before = net.sent.length;
+    net.n('s1').readIndex('r');
+    net.process('s1');
+    const first = net.sent.slice(before).filter((m) => m.type === 'heartbeat').map((m) => m.to);
+    assert.equal(first.length, 2, 'quorum of five minus the leader: two followers asked first');
+    net.dropIf = (m) => m.type === 'heartbeat-resp' && first.includes(m.from);
+    net.settle();
+    assert.deepEqual(net.r('s1').readStates, [], 'the two asked followers did not answer');
+    net.tick(['s1'], 2);
+    net.settle();
+    const asked = new Set(net.sent.slice(before).filter((m) => m.type === 'heartbeat').map((m) => m.to));
+    assert.equal(asked.size, 4, 'after two ticks every follower was asked');
+    assert.equal(net.r('s1').readStates.length, 1, 'the other two confirmed the round');
+  });
+
+  it('a follower read costs one message each way in a three-node cluster (the asker vouches)', () => {
+    const net = new Net(ids3);
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.settle();
+    const before = net.sent.length;
+    net.n('n2').readIndex('f');
+    net.settle();
+    assert.equal(net.r('n2').readStates.length, 1);
+    assert.deepEqual(net.sent.slice(before).map((m) => m.type), ['read-index', 'read-index-resp']);
+  });
+
+  it('a follower that moved to a newer term drops the answer its vouching no longer covers', () => {
+    const net = new Net(ids3);
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.settle();
+    let held: Message | null = null;
+    net.dropIf = (m) => {
+      if (m.type !== 'read-index-resp' || held !== null) return false;
+      held = m;
+      return true;
+    };
+    net.n('n2').readIndex('f');
+    net.settle();
+    assert.ok(held, 'the answer was held back');
+    // n2 learns of a newer term (n3 campaigns) before the answer reaches it.
+    net.isolate('n1');
+    net.elect('n3');
+    net.heal();
+    assert.ok(net.n('n2').status.term > 1);
+    net.n('n2').step(held as unknown as Message);
+    net.process('n2');
+    assert.deepEqual(net.r('n2').readStates, [], 'an answer from an older term is never used');
   });
 
   it('a follower read gets the leader\'s index and its ReadState is delivered on the follower', () => {
@@ -381,6 +436,8 @@ describe('raft scenarios: snapshots and compaction (§7)', () => {
     net.elect('n1');
     net.n('n1').propose(['a', 'b', 'c']);
     net.settle();
+    net.tick(['n1'], 5); // idle followers learn the commit index from the next heartbeat
+    net.settle();
     net.n('n2').compact(3, 'state@3');
     net.r('n2').durable.snapshot = { meta: { index: 3, term: 1, voters: ids3 }, data: 'state@3' };
     net.r('n2').durable.entries = net.r('n2').durable.entries.filter((e) => e.index > 3);
@@ -419,6 +476,8 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
     assert.equal(net.n('n1').status.progress?.n2.inflight, 4);
     net.r('n2').stalled = false;
     net.r('n3').stalled = false;
+    net.settle();
+    net.tick(['n1'], 5); // idle followers learn the commit index from the next heartbeat
     net.settle();
     assert.equal(net.n('n2').status.commit, 11);
   });

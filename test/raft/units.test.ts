@@ -114,8 +114,8 @@ describe('raft read-only queue', () => {
   it('an ack of a newer round confirms older rounds; rounds complete in order', () => {
     const q = new ReadOnlyQueue();
     const isQuorum = (acks: ReadonlySet<string>) => acks.size >= 2;
-    q.open('1', 5, [{ origin: 'a', contexts: ['x'] }], 'a');
-    q.open('2', 6, [{ origin: 'a', contexts: ['y'] }], 'a');
+    q.open('1', 5, [{ origin: 'a', contexts: ['x'] }], 'a', 0);
+    q.open('2', 6, [{ origin: 'a', contexts: ['y'] }], 'a', 0);
     assert.equal(q.newestId(), '2');
     const done = q.ack('2', 'b', isQuorum);
     assert.deepEqual(done.map((r) => r.id), ['1', '2']);
