@@ -45,6 +45,8 @@ export interface TestConfig {
   recoveryS: number;
   /** Record every message for messages.html (default); --no-messages turns it off. */
   messages: boolean;
+  /** Extension --live PORT: the live view on 127.0.0.1:PORT (0: any free port); null: off. */
+  livePort: number | null;
 }
 
 export class UsageError extends Error {}
@@ -95,6 +97,7 @@ export const OPTIONS: OptionSpec[] = [
   },
   { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
   { names: ['--final-rotations'], arg: 'N', help: 'with --final-reads: N more rounds of final reads, each after cutting the likely leader off (see below)', ours: true },
+  { names: ['--live'], arg: 'PORT', help: 'while the test runs, serve a live view on http://127.0.0.1:PORT/ (0: any free port)', ours: true },
   { names: ['--no-messages'], arg: null, help: 'do not record messages nor write messages.html (the Lamport diagram)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
 ];
@@ -103,6 +106,7 @@ export function usage(): string {
   const lines = [
     'Usage: maelstrom-local test -w WORKLOAD --bin FILE [options] [-- args for the binary]',
     '       maelstrom-local check -w WORKLOAD FILE     (re-check a stored history.jsonl / history.edn)',
+    '       maelstrom-local serve [--store DIR] [--host 127.0.0.1] [--port 8080]   (browse the stored runs; serve --help)',
     '',
     "A local re-implementation of Jepsen Maelstrom's `test` command. Options:",
   ];
@@ -277,6 +281,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
   const seedArg = one('--seed');
   const seed = seedArg !== undefined ? parseNumber('--seed', seedArg, { integer: true, min: 0, max: 2 ** 32 - 1 }) : defaultSeed();
   const finalHeal = one('--final-heal');
+  const liveArg = one('--live');
   const rotationsArg = one('--final-rotations');
   const finalRotations = rotationsArg !== undefined ? parseNumber('--final-rotations', rotationsArg, { integer: true, min: 0, max: 20 }) : 0;
   if (finalRotations > 0 && !values.has('--final-reads')) {
@@ -316,6 +321,7 @@ export function parseTestArgs(argv: readonly string[], defaultSeed: () => number
       logNetRecv: values.has('--log-net-recv'),
       recoveryS: parseNumber('--recovery-time', one('--recovery-time') ?? '10', { min: 0 }),
       messages: !values.has('--no-messages'),
+      livePort: liveArg !== undefined ? parseNumber('--live', liveArg, { integer: true, min: 0, max: 65535 }) : null,
     },
   };
 }

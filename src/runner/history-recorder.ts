@@ -7,12 +7,19 @@ export class HistoryRecorder {
   private listeners: ((op: HistoryOp) => void)[] = [];
   /** Scheduler ms that history time 0 corresponds to (Jepsen: the start of the generator phase). */
   private origin = 0;
+  private started = false;
 
   constructor(private readonly scheduler: Scheduler) {}
 
   /** Set history time 0 to now; call before the first event. */
   startClock(): void {
     this.origin = this.scheduler.now();
+    this.started = true;
+  }
+
+  /** Whether the client phase has begun (every node answered init). */
+  clockStarted(): boolean {
+    return this.started;
   }
 
   /** Scheduler ms of history time 0 (messages.html puts message times on the history's clock). */

@@ -28,13 +28,22 @@ export class NetJournal {
     servers: { send: 0, recv: 0 },
   };
 
+  /** Ids whose traffic is not part of the test (the live view's probe clients): never counted. */
+  private readonly hidden = new Set<string>();
+
+  hide(id: string): void {
+    this.hidden.add(id);
+  }
+
   send(src: string, dest: string): void {
+    if (this.hidden.size > 0 && (this.hidden.has(src) || this.hidden.has(dest))) return;
     this.counts.all.send++;
     if (isClientId(src) || isClientId(dest)) this.counts.clients.send++;
     else this.counts.servers.send++;
   }
 
   recv(src: string, dest: string): void {
+    if (this.hidden.size > 0 && (this.hidden.has(src) || this.hidden.has(dest))) return;
     this.counts.all.recv++;
     if (isClientId(src) || isClientId(dest)) this.counts.clients.recv++;
     else this.counts.servers.recv++;

@@ -11,6 +11,8 @@ import { RealScheduler } from './real-scheduler';
 import { computeResults } from './results';
 import { createRunDir, writeHistory, writeLinearizabilityPictures, writeMessages, writePictures, writeResults } from './store';
 import { MessageLog } from './message-log';
+import { LiveServer, LiveView, startLiveServer } from './live-server';
+import { ListenError } from './http-listen';
 import { exitCodeFor, summaryLines } from './summary';
 import { TestRun } from './test-run';
 import { CheckResult } from '../checker/history';
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   for (let i = 0; i < config.testCount; i++) {
     if (config.testCount > 1) out(`Test ${i + 1} of ${config.testCount}`);
     code = await runTest(i === 0 ? config : { ...config, seed: (config.seed + i) % 2 ** 32 });
+    await closeLive();
     if (code !== 0) break;
   }
   return code;
@@ -113,6 +116,15 @@ function workloadOptions(config: TestConfig) {
     latencyMs: config.latencyMs,
     topology: config.topology,
   };
+}
+
+/** The live view of the current test, if --live: closed between the runs of --test-count. */
+let liveRun: { view: LiveView; server: LiveServer } | null = null;
+
+async function closeLive(): Promise<void> {
+  const l = liveRun;
+  liveRun = null;
+  if (l) await l.server.close();
 }
 
 async function runTest(config: TestConfig): Promise<number> {
@@ -180,6 +192,17 @@ async function runTest(config: TestConfig): Promise<number> {
     }
     throw e;
   }
+  if (config.livePort !== null) {
+    const view = new LiveView({ run, messageLog, scheduler, workload: config.workload, nodes: config.nodes, timeLimitS: config.timeLimitS });
+    try {
+      liveRun = { view, server: await startLiveServer(view, config.livePort, `${config.workload} (live)`) };
+    } catch (e) {
+      if (!(e instanceof ListenError)) throw e;
+      err(`maelstrom-local test: --live: ${e.message}`);
+      return EXIT_BAD_ARGS;
+    }
+    out(`Live view: ${liveRun.server.url}`);
+  }
   const dir = createRunDir(config.store, config.workload, new Date());
   const nodeCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'maelstrom-local-'));
   paths.dir = dir;
@@ -204,6 +227,7 @@ async function runTest(config: TestConfig): Promise<number> {
   try {
     outcome = await run.run();
   } finally {
+    liveRun?.view.finish();
     progress?.stop();
     process.removeListener('SIGINT', killAll);
     process.removeListener('SIGTERM', killAll);
