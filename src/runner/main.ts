@@ -13,6 +13,7 @@ import { createRunDir, writeHistory, writeLinearizabilityPictures, writeMessages
 import { MessageLog } from './message-log';
 import { LiveServer, LiveView, startLiveServer } from './live-server';
 import { ListenError } from './http-listen';
+import { runServeCommand } from './serve';
 import { exitCodeFor, summaryLines } from './summary';
 import { TestRun } from './test-run';
 import { CheckResult } from '../checker/history';
@@ -39,8 +40,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'check') return runCheckCommand(rest, out, otherCheckers());
   if (command === 'hunt') return runHuntCommand(rest, { out, err, write: (t) => process.stdout.write(t), isTTY: process.stdout.isTTY === true });
+  if (command === 'serve') return runServeCommand(rest, { out, err });
   if (command !== 'test') {
-    err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test", "check" or "hunt" (see --help)`);
+    err(`maelstrom-local: unknown command ${JSON.stringify(command)}; expected "test", "check", "hunt" or "serve" (see --help)`);
     return EXIT_BAD_ARGS;
   }
   let config: TestConfig;
