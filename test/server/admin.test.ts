@@ -121,13 +121,17 @@ describe('admin requests and graceful leave (real node processes)', function () 
       const started = Date.now();
       const transfer = c.request(leader, { type: 'raft_transfer_leader', to: target }, 5000);
       // Proposals are refused while the core waits for the transferee; the node
-      // keeps them and proposes them once the transfer is given up.
-      const write = c.request(other, { type: 'write', key: 'x', value: 1 }, 5000);
+      // keeps them and proposes them once the transfer is given up. A write at
+      // the leader itself is never re-sent by anyone (same leader, same term):
+      // without that it would wait out its deadline.
+      const write = c.request(leader, { type: 'write', key: 'x', value: 1 }, 5000);
+      const forwarded = c.request(other, { type: 'write', key: 'y', value: 1 }, 5000);
       const answer = await transfer;
       assert.equal(answer.type, 'error', JSON.stringify(answer));
       assert.equal(answer.code, ErrorCode.Timeout);
       assert.ok(Date.now() - started < 3000, `answered after ${Date.now() - started} ms`);
-      assert.equal((await write).type, 'write_ok');
+      assert.equal((await write).type, 'write_ok', JSON.stringify(await write));
+      assert.equal((await forwarded).type, 'write_ok', JSON.stringify(await forwarded));
       // The other follower still sees the old leader (the target never campaigned: pre-vote finds a live leader).
       assert.equal((await c.request(other, { type: 'raft_status' })).leader, leader);
     } finally {
