@@ -196,6 +196,8 @@ export class Browser {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-chromium-'));
     const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group, so closing takes the renderer and zygote processes down with it.
+      detached: true,
     });
     return new Promise((resolve, reject) => {
       let stderr = '';
@@ -233,12 +235,20 @@ export class Browser {
   close(): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        fs.rmSync(this.profile, { recursive: true, force: true });
+        try {
+          fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        } catch {
+          // A helper process still writing its last file; the temp directory is harmless.
+        }
         resolve();
       };
       if (this.child.exitCode !== null || this.child.signalCode !== null) return done();
       this.child.once('exit', done);
-      this.child.kill('SIGKILL');
+      try {
+        if (this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
     });
   }
 }
