@@ -57,7 +57,7 @@ import type { Entry, HardState, Message, NodeId, ProposeResult, RaftConfig, Raft
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
 import { expireForwardedReads, flushReads, requestRead, widenReadRounds } from './reads';
-import { afterCommit, appendAsLeader, maybeCommit, periodicHeartbeat } from './replication';
+import { afterCommit, appendAsLeader, flushHeldAppends, maybeCommit, periodicHeartbeat } from './replication';
 import { RaftState, sameHardState, sameSoftState } from './state';
 import { stepValid } from './step';
 import { startTransfer, tickTransfer } from './transfer';
@@ -202,6 +202,7 @@ export class RaftNode {
       if (!checkQuorum(s)) return;
     }
     widenReadRounds(s);
+    flushHeldAppends(s);
     if (s.heartbeatElapsed >= s.cfg.heartbeatTicks) {
       s.heartbeatElapsed = 0;
       periodicHeartbeat(s);

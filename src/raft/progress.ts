@@ -97,6 +97,8 @@ export class Progress {
   sentCommit = 0;
   /** Highest index a reply waits for at this follower (a command it forwarded to us). */
   commitWanted = 0;
+  /** Ticks between sending an append and its ack, as last measured (adaptive batching). */
+  ackRttTicks = Number.POSITIVE_INFINITY;
   readonly inflights: Inflights;
 
   constructor(next: number, maxInflightMsgs: number, maxInflightBytes: number) {

@@ -57,8 +57,9 @@ export function handleHeartbeat(s: RaftState, m: Message & { type: 'heartbeat' }
 
 export function appendAsLeader(s: RaftState, entries: Entry[]): void {
   s.log.append(entries);
-  // Entries go out at once; the leader counts itself only after persisted().
-  bcastAppend(s);
+  // Entries go out at once (or join a batch held for an ack, holdForAck);
+  // the leader counts itself only after persisted().
+  for (const id of s.peers) sendAppend(s, id, false);
   // A single voter has nobody to wait for but its own disk.
   if (s.peers.length === 0) maybeCommit(s);
 }
@@ -76,10 +77,6 @@ export function maybeCommit(s: RaftState): boolean {
   s.log.commitTo(idx);
   if (!hadTermCommit && s.committedInTerm()) releaseReadsAwaitingTermCommit(s);
   return true;
-}
-
-export function bcastAppend(s: RaftState): void {
-  for (const id of s.peers) sendAppend(s, id, true);
 }
 
 /**
@@ -109,10 +106,12 @@ export function notifyCommit(s: RaftState, to: NodeId): void {
  * Sends what `to` is missing. In replicate state this streams batches until
  * the log is exhausted or the in-flight window is full (pipelining); in
  * probe state it sends one message and waits. With `sendIfEmpty`, an empty
- * AppendEntries still goes out (commit propagation, probing).
+ * AppendEntries still goes out (commit propagation, probing). Unless
+ * `flushHeld`, small batches may be held back (holdForAck).
  */
-export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): void {
+export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean, flushHeld = false): void {
   const pr = s.pr(to);
+  if (!flushHeld && !sendIfEmpty && holdForAck(s, pr)) return;
   let first = true;
   while (!pr.isPaused()) {
     const prevIndex = pr.next - 1;
@@ -141,6 +140,32 @@ export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): void
   }
 }
 
+/** Entries pending for one follower below which adaptive batching may hold them. */
+const HOLD_MAX_ENTRIES = 64;
+
+/**
+ * Adaptive batching (no latency when idle, batches that grow with load):
+ * while an append is in flight to a follower that answers within a tick, a
+ * small batch waits for that answer, which sends it (handleAppendResponse),
+ * or for the next tick (flushHeldAppends), whichever comes first. A follower
+ * with nothing in flight gets new entries at once; a large batch, or a
+ * follower with a longer round trip (`--latency`), keeps the pipeline.
+ */
+function holdForAck(s: RaftState, pr: Progress): boolean {
+  if (!s.cfg.adaptiveBatching || pr.state !== 'replicate' || pr.inflights.count === 0) return false;
+  if (pr.ackRttTicks > 1) return false;
+  return s.log.lastIndex() - pr.next + 1 < HOLD_MAX_ENTRIES;
+}
+
+/** Leader tick: the bound on how long adaptive batching holds entries back. */
+export function flushHeldAppends(s: RaftState): void {
+  if (!s.cfg.adaptiveBatching) return;
+  for (const id of s.peers) {
+    const pr = s.pr(id);
+    if (pr.state === 'replicate' && pr.next <= s.log.lastIndex()) sendAppend(s, id, false, true);
+  }
+}
+
 export function handleAppendResponse(s: RaftState, m: Message & { type: 'append-resp' }): void {
   const pr = s.pr(m.from);
   pr.recentActive = true;
@@ -160,6 +185,7 @@ export function handleAppendResponse(s: RaftState, m: Message & { type: 'append-
     return;
   }
   const wasProbeAtMatch = pr.state === 'probe' && pr.match === m.index;
+  if (m.sentAt !== undefined && m.sentAt <= s.now) pr.ackRttTicks = s.now - m.sentAt;
   if (!pr.maybeUpdate(m.index) && !wasProbeAtMatch) return;
   if (pr.state === 'probe') pr.becomeReplicate();
   else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
@@ -195,9 +221,10 @@ export function bcastHeartbeat(s: RaftState): void {
  * The leader's periodic heartbeat, skipped for a follower that needs none:
  * one that got an append within the heartbeat interval (its election timer
  * was reset by it, and the append's answer brings the leader the same
- * liveness and lease evidence a heartbeat's would), that has been told the
- * commit index it can use, and whose window is open (a full window means
- * acks may be lost, and the heartbeat's answer is what reopens it). A read
+ * liveness and lease evidence a heartbeat's would) and whose window is open
+ * (a full window means acks may be lost, and the heartbeat's answer is what
+ * reopens it). Its commit index rides on the next append; when traffic
+ * stops, the next interval is not busy and its heartbeat carries it. A read
  * round waiting for answers always gets its heartbeat.
  */
 export function periodicHeartbeat(s: RaftState): void {
@@ -205,8 +232,7 @@ export function periodicHeartbeat(s: RaftState): void {
   for (const id of s.peers) {
     const pr = s.pr(id);
     const busy = s.now - pr.lastAppendAt < s.cfg.heartbeatTicks;
-    const toldCommit = pr.sentCommit >= Math.min(pr.match, s.log.committed);
-    if (!roundPending && busy && toldCommit && pr.state === 'replicate' && !pr.inflights.full()) continue;
+    if (!roundPending && busy && pr.state === 'replicate' && !pr.inflights.full()) continue;
     sendHeartbeat(s, id);
   }
 }

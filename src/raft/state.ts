@@ -27,6 +27,7 @@ export interface ResolvedConfig {
   maxMsgBytes: number;
   maxInflightMsgs: number;
   maxInflightBytes: number;
+  adaptiveBatching: boolean;
   leaseReads: boolean;
   leaseTicks: number;
   snapshotChunkBytes: number;
@@ -73,6 +74,7 @@ function resolveConfig(c: RaftConfig): ResolvedConfig {
     maxMsgBytes: c.maxMsgBytes ?? 64 * 1024,
     maxInflightMsgs: positiveInt(c.maxInflightMsgs ?? 256, 'maxInflightMsgs'),
     maxInflightBytes: c.maxInflightBytes ?? 8 * 1024 * 1024,
+    adaptiveBatching: c.adaptiveBatching ?? false,
     // Leases rest on check-quorum's stickiness; without it a lease read could be stale.
     leaseReads: c.readMode === 'lease' && checkQuorum,
     leaseTicks,

@@ -239,6 +239,14 @@ export interface RaftConfig {
   maxInflightMsgs?: number;
   /** Max bytes of entry data in flight per follower (default 8 MiB). */
   maxInflightBytes?: number;
+  /**
+   * Default false. While an AppendEntries is in flight to a follower whose
+   * acks come back within a tick, new entries wait for that ack (or the next
+   * tick) and leave as one batch: batches grow with load by themselves, and
+   * an idle follower still gets an entry at once. Followers with a longer
+   * round trip keep the pipeline.
+   */
+  adaptiveBatching?: boolean;
   /** Default 'read-index'. 'lease' is only honoured when checkQuorum is on. */
   readMode?: 'read-index' | 'lease';
   /** Snapshots travel in chunks of this many characters (default 64 KiB). */

@@ -202,6 +202,7 @@ export class RaftServer {
         checkQuorum: true,
         maxMsgBytes: o.batching ? o.maxBatchBytes : 0,
         maxInflightMsgs: o.pipelining ? o.maxInflightMsgs : 1,
+        adaptiveBatching: o.batching && o.pipelining,
         readMode: o.readMode,
         testingFaults: this.deps.raftTestingFaults,
       },

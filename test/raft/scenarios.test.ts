@@ -336,6 +336,39 @@ describe('raft scenarios: reads (thesis §6.4)', () => {
     assert.equal(net.r(leader).readStates.length, 1, 'no lease read after the lease expired');
   });
 
+  it('a busy leader keeps its lease on append acknowledgements alone, and loses it when they stop', () => {
+    const net = new Net(ids3, { readMode: 'lease', checkQuorum: true, heartbeatTicks: 3 });
+    net.tick(ids3, 40);
+    const leader = net.leaders()[0];
+    const followers = ids3.filter((id) => id !== leader);
+    net.tick(ids3, 2);
+    net.settle();
+    // Traffic every tick: appends reach both followers within each heartbeat interval.
+    const hbBefore = net.sentOfType('heartbeat').length;
+    for (let i = 0; i < 12; i++) {
+      net.n(leader).propose([`w${i}`]);
+      net.settle();
+      net.tick(ids3, 1);
+    }
+    assert.equal(net.sentOfType('heartbeat').length, hbBefore, 'no heartbeat while appends flow');
+    assert.equal(followers.length, 2);
+    const before = net.sent.length;
+    net.n(leader).readIndex('busy');
+    net.process(leader);
+    assert.equal(net.r(leader).readStates.length, 1, 'the lease, renewed by append acks, serves the read at once');
+    assert.equal(net.sent.length, before, 'and costs no message');
+    // The followers stop answering, but appends still go out: sending is no evidence.
+    net.dropIf = (m) => m.type === 'append-resp' || m.type === 'heartbeat-resp';
+    for (let i = 0; i < 8; i++) {
+      net.n(leader).propose([`x${i}`]);
+      net.settle();
+      net.tick([leader], 1);
+    }
+    net.n(leader).readIndex('stale');
+    net.process(leader);
+    assert.equal(net.r(leader).readStates.length, 1, 'no lease read once the last acknowledged send is a lease length old');
+  });
+
   it('lease mode is not honoured without check-quorum', () => {
     const net = new Net(ids3, { readMode: 'lease', checkQuorum: false });
     net.elect('n1');
@@ -480,6 +513,59 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
     net.tick(['n1'], 5); // idle followers learn the commit index from the next heartbeat
     net.settle();
     assert.equal(net.n('n2').status.commit, 11);
+  });
+
+  it('adaptive batching: entries proposed while an append is in flight to a fast follower leave as one batch on its ack', () => {
+    const net = new Net(ids3, { adaptiveBatching: true });
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.n('n1').propose(['warm']); // measures each follower's ack round trip: within a tick
+    net.settle();
+    const start = net.sent.length;
+    net.r('n2').stalled = true;
+    net.r('n3').stalled = true;
+    for (let i = 0; i < 6; i++) {
+      net.n('n1').propose([`p${i}`]);
+      net.process('n1');
+    }
+    const dataTo = (to: string): Extract<Message, { type: 'append' }>[] =>
+      net.sent.slice(start).filter((m): m is Extract<Message, { type: 'append' }> => m.type === 'append' && m.to === to && m.entries.length > 0);
+    assert.deepEqual(dataTo('n2').map((m) => m.entries.length), [1], 'the first entry goes at once, the next five wait for its ack');
+    net.r('n2').stalled = false;
+    net.r('n3').stalled = false;
+    net.settle();
+    assert.deepEqual(dataTo('n2').map((m) => m.entries.length), [1, 5], 'the ack releases the held entries as one batch');
+    assert.equal(net.n('n1').status.commit, 8);
+  });
+
+  it('adaptive batching holds entries for at most a tick, and never for a follower with a long round trip', () => {
+    const net = new Net(ids3, { adaptiveBatching: true, heartbeatTicks: 5 });
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.n('n1').propose(['warm']);
+    net.settle();
+    const start = net.sent.length;
+    net.r('n2').stalled = true; // n2 never answers in time
+    net.n('n1').propose(['a']);
+    net.process('n1');
+    net.n('n1').propose(['b']);
+    net.process('n1');
+    const dataTo = (to: string): number[] =>
+      net.sent.slice(start).filter((m): m is Extract<Message, { type: 'append' }> => m.type === 'append' && m.to === to && m.entries.length > 0).map((m) => m.entries.length);
+    assert.deepEqual(dataTo('n2'), [1], 'b is held behind a');
+    net.tick(['n1'], 1);
+    assert.deepEqual(dataTo('n2'), [1, 1], 'the next tick sends it anyway');
+    // n2 answers now, two ticks late: its round trip is long, so the pipeline stays on.
+    net.tick(['n1'], 2);
+    net.r('n2').stalled = false;
+    net.settle();
+    const before = dataTo('n2').length;
+    net.r('n2').stalled = true;
+    net.n('n1').propose(['c']);
+    net.process('n1');
+    net.n('n1').propose(['d']);
+    net.process('n1');
+    assert.equal(dataTo('n2').length - before, 2, 'a slow follower gets each batch at once (pipelining)');
   });
 
   it('stop-and-wait when maxInflightMsgs is 1', () => {
