@@ -35,7 +35,7 @@ import { ReadyLoop } from './ready-loop';
 import { ErrorCode } from '../protocol/errors';
 import { RequestPath } from './request-path';
 import { Timers } from './timers';
-import { decodePeerBody, PEER_BODY } from './wire';
+import { decodePeerBody, PEER_BODY_TYPES } from './wire';
 import type { NodeWorkload, ReplicatedWorkload } from './workload';
 
 export interface ServerDeps {
@@ -124,7 +124,7 @@ export class RaftServer {
       maybeSnapshot: () => this.applier.maybeSnapshot(this.ctx.raft!, this.node.nodeIds, (snapshot) => this.readyLoop.saveSnapshot(snapshot)),
       fail: (reason) => this.fail(reason),
     });
-    this.node.on(PEER_BODY, (message) => this.whenStarted(() => this.onPeerMessage(message)));
+    for (const type of PEER_BODY_TYPES) this.node.on(type, (message) => this.whenStarted(() => this.onPeerMessage(message)));
     this.node.onInit((info) => this.start(info));
   }
 
@@ -275,7 +275,7 @@ export class RaftServer {
     // Only a peer may touch the log or the term: a forged forward would put a
     // command into the log that no client parse ever checked.
     if (!this.node.isPeer(message.src)) {
-      this.env.log(`dropping a "${PEER_BODY}" message from ${message.src}: not a peer`);
+      this.env.log(`dropping a "${String(message.body.type)}" message from ${message.src}: not a peer`);
       return;
     }
     const decoded = decodePeerBody(message.body);

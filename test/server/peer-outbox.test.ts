@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import type { Body } from '../../src/protocol/message';
 import type { Message } from '../../src/raft';
 import { PeerOutbox } from '../../src/server/peer-outbox';
-import { decodePeerBody } from '../../src/server/wire';
+import { decodePeerBody, peerBody, PEER_BODY_TYPES } from '../../src/server/wire';
 import { ManualEnv } from '../support/fake-env';
 
 const hb = (to: string, term = 1): Message => ({ type: 'heartbeat', from: 'n1', to, term, commit: 0, context: null, sentAt: 0 });
@@ -59,6 +59,20 @@ describe('server: peer outbox (one message per peer per flush)', () => {
   it('rejects malformed peer bodies with a reason', () => {
     for (const body of [{ type: 'raft', ms: 'x' }, { type: 'raft', ms: [{ type: 'nope' }] }, { type: 'raft', fwd: [1] }, { type: 'raft', ms: [{ type: 'heartbeat', to: 'n1', term: 1 }] }]) {
       assert.equal(decodePeerBody(body as Body).ok, false, JSON.stringify(body));
+    }
+  });
+
+  it('names each envelope after what it carries, so a message diagram reads as Raft', () => {
+    const ack: Message = { type: 'append-resp', from: 'n2', to: 'n1', term: 1, reject: false, index: 3, hintIndex: 0, hintTerm: 0 };
+    assert.equal(peerBody([hb('n2'), hb('n2')], [], []).type, 'heartbeat');
+    assert.equal(peerBody([ack], [], []).type, 'append_ack');
+    assert.equal(peerBody([], ['c'], []).type, 'forward');
+    assert.equal(peerBody([], [], ['c']).type, 'forward');
+    const mixed = peerBody([ack, hb('n1')], ['c'], []);
+    assert.deepEqual([mixed.type, mixed.kinds], ['raft_batch', 'append_ack+heartbeat+forward']);
+    for (const body of [mixed, peerBody([ack], [], [])]) {
+      assert.ok(PEER_BODY_TYPES.includes(String(body.type)), `the server listens for ${String(body.type)}`);
+      assert.ok(decodePeerBody(body).ok);
     }
   });
 });
