@@ -91,7 +91,10 @@ export function faultSpans(history: readonly HistoryOp[], endNs: number): FaultS
     pendingStep.delete(kind);
     const value = step.value;
     const t = targets(op.value);
-    const label = [kind, short(value), t.nodes.length ? `on ${t.nodes.join(',')}` : ''].filter((s) => s !== '').join(' ');
+    // A cut reads better as who cannot hear whom than as the list of every node it touches.
+    const cutText = t.cut ? Object.entries(t.cut).filter(([, from]) => from.length > 0).map(([to, from]) => `${to} hears no ${from.join(',')}`).join('; ') : '';
+    const on = cutText !== '' ? `: ${cutText}` : t.nodes.length ? `on ${t.nodes.join(',')}` : '';
+    const label = [kind, short(value), on].filter((s) => s !== '').join(' ').replace(' :', ':');
     const prev = open.get(kind);
     if (prev) close(prev, op.time);
     open.set(kind, { kind, label, fromNs: prev ? op.time : step.time, nodes: t.nodes, cut: t.cut });

@@ -66,6 +66,14 @@ function label(i) {
     if (v === undefined || v.length > 24) continue;
     s += ' ' + f + '=' + v;
   }
+  // Batched protocols (our Raft's {type:"raft", ms:[...]}) carry typed messages in an array: name the first few.
+  for (var key in b) {
+    var arr = b[key];
+    if (!Array.isArray(arr) || arr.length === 0 || typeof arr[0] !== 'object' || arr[0] === null || typeof arr[0].type !== 'string') continue;
+    var parts = arr.slice(0, 2).map(function (x) { return x.type + (typeof x.term === 'number' ? ' t' + x.term : ''); });
+    s += ' [' + parts.join(', ') + (arr.length > 2 ? ', +' + (arr.length - 2) : '') + ']';
+    break;
+  }
   return s.length > 64 ? s.slice(0, 61) + '...' : s;
 }
 
