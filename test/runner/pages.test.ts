@@ -13,7 +13,8 @@ import { interpret, probeClientId, PROBE_EVERY_MS, StatusProbe } from '../../src
 import { MessageLog } from '../../src/runner/message-log';
 import { NetMessage, Network } from '../../src/runner/network';
 import { faultSpans } from '../../src/runner/pages/fault-spans';
-import { BODY_TEXT_CAP, messagesPage } from '../../src/runner/pages/messages-data';
+import { BODY_TEXT_CAP } from '../../src/runner/pages/body-text';
+import { messagesPage } from '../../src/runner/pages/messages-data';
 import { messagesHtml } from '../../src/runner/pages/messages-html';
 import { Rng } from '../../src/runner/rng';
 import { VirtualScheduler } from '../../src/runner/scheduler';

@@ -1,5 +1,4 @@
 import { HistoryOp } from '../../checker/history';
-import { Body } from '../../protocol/message';
 import { SERVICE_IDS } from '../services';
 import { MessageRecords } from '../message-log';
 import { faultSpans } from './fault-spans';
@@ -11,9 +10,6 @@ import { faultSpans } from './fault-spans';
  * microseconds since history time 0, and the bodies as JSON text, one per
  * line, parsed only when the page needs one (hover, labels).
  */
-
-/** Bodies longer than this (Raft appends with many entries) keep only their scalar fields in the page. */
-export const BODY_TEXT_CAP = 600;
 
 export type LaneKind = 'node' | 'service' | 'client';
 
@@ -67,22 +63,6 @@ function kindOf(name: string, nodes: readonly string[]): LaneKind {
   return 'client';
 }
 
-/** A body's text for the page; an oversized one is cut down to its scalar fields and says how long it was. */
-export function bodyText(body: Body | undefined): string {
-  if (body === undefined) return '{}';
-  const full = JSON.stringify(body);
-  if (full.length <= BODY_TEXT_CAP) return full;
-  const small: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (typeof v === 'string') small[k] = v.length > 80 ? v.slice(0, 77) + '...' : v;
-    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) small[k] = v;
-    else if (Array.isArray(v)) small[k] = `[${v.length} items]`;
-    else small[k] = '{...}';
-  }
-  small['…'] = `cut to its scalar fields; ${full.length} characters in full`;
-  return JSON.stringify(small);
-}
-
 export interface MessagesInput {
   title: string;
   records: MessageRecords;
@@ -115,8 +95,7 @@ export function messagesPage(input: MessagesInput): MessagesPage {
       holes = true;
       continue;
     }
-    const body = r.bodies[id];
-    const type = typeof body?.type === 'string' ? body.type : '?';
+    const type = r.types[r.type[id]];
     let ti = typeIndex.get(type);
     if (ti === undefined) {
       ti = types.length;
@@ -130,7 +109,7 @@ export function messagesPage(input: MessagesInput): MessagesPage {
     prevUs = sent;
     if (r.duplicated[id]) dup.push(n);
     ids.push(id);
-    bodies.push(bodyText(body));
+    bodies.push(r.bodies[id]);
     n++;
   }
   const faults = faultSpans(input.history, input.endNs).map((f) => ({
