@@ -24,6 +24,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, REFERENCE } from './plan';
 import type { PointConfig, PointResult } from './point-config';
+import { runChild, runPointChild } from './children';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile';
 import {
   bestBySeries, bestTable, cpuBreakdownTable, evaluateTargets, floorReports, floorTable, pointsTable, ratiosTable, referenceRatios, targetsTable,
@@ -84,36 +85,6 @@ function parseArgs(argv: string[]): Args {
 
 function log(line: string): void {
   process.stdout.write(line + '\n');
-}
-
-/** Runs a child to completion; resolves with its stdout (rejects with stderr on failure or timeout). */
-function runChild(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out after ${timeoutMs} ms: ${args.join(' ')}`));
-    }, timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`exit ${code ?? signal}: ${args.join(' ')}\n${err.slice(-2000)}`));
-    });
-  });
-}
-
-async function runPointChild(config: PointConfig, env?: NodeJS.ProcessEnv): Promise<PointResult> {
-  try {
-    const out = await runChild(['-r', REGISTER, path.join(ROOT, 'bench/point.ts'), JSON.stringify(config)], (config.timeLimitS + 60) * 1000, env);
-    const line = out.trim().split('\n').pop() ?? '';
-    return JSON.parse(line) as PointResult;
-  } catch (e) {
-    return { config, error: (e as Error).message, window: null, serverMsgsPerOp: null, allMsgsPerOp: null, leader: null, elections: 0, leaderStats: null, cpu: [], valid: null, wallS: 0 };
-  }
 }
 
 function describe(r: PointResult): string {
