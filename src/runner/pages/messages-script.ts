@@ -15,7 +15,9 @@
 export const MESSAGES_SCRIPT = String.raw`(function () {
 'use strict';
 var ARROW_LIMIT = 3000, LABEL_LIMIT = 500, ROW_PX = 4, MIN_LANE_W = 34, TOP = 40, LEFT = 70, MIN_SPAN = 20;
+var T_START = performance.now();
 var D = JSON.parse(document.getElementById('msg-data').textContent);
+var T_PARSED = performance.now();
 var BODIES = document.getElementById('msg-bodies').textContent;
 var N = D.n, NL = D.lanes.length;
 var S = new Float64Array(N), R = new Float64Array(N), A = new Int32Array(N), B = new Int32Array(N), T = new Int32Array(N);
@@ -36,6 +38,7 @@ var maxLat = 0, tMin = Math.min(0, D.t0), tMax = D.end;
   D.m = null;
 })();
 if (tMax <= tMin) tMax = tMin + 1000;
+var T_DECODED = performance.now();
 var ERR = D.types.indexOf('error');
 var KIND = D.kinds.map(function (k) { return k === 'node' ? 0 : k === 'service' ? 1 : 2; });
 var LANE_OF = {};
@@ -282,21 +285,44 @@ function drawLabels(paths) {
   return n;
 }
 
+// Scratch counters per (source, destination) pair, reused row after row (sends are sorted, so rows come in order).
+var PAIRS = NL * NL, pairDense = PAIRS <= 4000000;
+var pairOk = pairDense ? new Int32Array(PAIRS) : null, pairErr = pairDense ? new Int32Array(PAIRS) : null, touched = pairDense ? new Int32Array(PAIRS) : null;
+
 function drawBuckets(lo, hi) {
   var rows = Math.max(1, Math.ceil((H - TOP) / ROW_PX));
   var rowUs = (view.to - view.from) / rows;
-  var pairs = NL * NL, cells = rows * pairs;
-  // Counts per (row, source, destination); errors counted apart so they keep their colour.
-  var dense = cells <= 4000000;
-  var counts = dense ? new Int32Array(cells) : new Map();
-  var errs = new Map();
+  var pairs = PAIRS;
+  var cellsOk = [], cellsErr = [];
+  var row = -1, nt = 0, mapOk = null, mapErr = null;
+  var flush = function () {
+    if (row < 0) return;
+    if (pairDense) {
+      for (var t = 0; t < nt; t++) {
+        var k = touched[t];
+        if (pairOk[k] > 0) cellsOk.push(row * pairs + k, pairOk[k]);
+        if (pairErr[k] > 0) cellsErr.push(row * pairs + k, pairErr[k]);
+        pairOk[k] = 0; pairErr[k] = 0;
+      }
+      nt = 0;
+    } else {
+      mapOk.forEach(function (c, k) { cellsOk.push(row * pairs + k, c); });
+      mapErr.forEach(function (c, k) { cellsErr.push(row * pairs + k, c); });
+    }
+  };
   for (var i = lo; i < hi; i++) {
-    var row = Math.min(rows - 1, Math.floor((S[i] - view.from) / rowUs));
-    var key = row * pairs + A[i] * NL + B[i];
-    if (T[i] === ERR) errs.set(key, (errs.get(key) || 0) + 1);
-    else if (dense) counts[key]++;
-    else counts.set(key, (counts.get(key) || 0) + 1);
+    var r = Math.min(rows - 1, Math.floor((S[i] - view.from) / rowUs));
+    if (r !== row) { flush(); row = r; if (!pairDense) { mapOk = new Map(); mapErr = new Map(); } }
+    var key = A[i] * NL + B[i];
+    if (pairDense) {
+      if (pairOk[key] === 0 && pairErr[key] === 0) touched[nt++] = key;
+      if (T[i] === ERR) pairErr[key]++; else pairOk[key]++;
+    } else {
+      var m = T[i] === ERR ? mapErr : mapOk;
+      m.set(key, (m.get(key) || 0) + 1);
+    }
   }
+  flush();
   var levels = [[], [], [], []];
   var levelOf = function (c) { return c < 2 ? 0 : c < 10 ? 1 : c < 100 ? 2 : 3; };
   var n = 0;
@@ -310,9 +336,8 @@ function drawBuckets(lo, hi) {
     hits.push(-1 - key, x1, y, x2, y + ROW_PX - 1, c, err ? 1 : 0, rowUs);
     n++;
   };
-  if (dense) { for (var k = 0; k < cells; k++) if (counts[k] > 0) add(k, counts[k], false); }
-  else counts.forEach(function (c, key) { add(key, c, false); });
-  errs.forEach(function (c, key) { add(key, c, true); });
+  for (var c1 = 0; c1 < cellsOk.length; c1 += 2) add(cellsOk[c1], cellsOk[c1 + 1], false);
+  for (var c2 = 0; c2 < cellsErr.length; c2 += 2) add(cellsErr[c2], cellsErr[c2 + 1], true);
   var alpha = [0.25, 0.45, 0.7, 1];
   ctx.lineWidth = 1.2;
   for (var lv = 0; lv < 4; lv++) {
@@ -505,5 +530,7 @@ readHash();
 resize();
 state.ready = true;
 state.readyAtMs = performance.now();
+// Where the time to first picture went, for the render-time measurement (test/support/render-time.ts).
+state.timings = { scriptStartMs: T_START, parseMs: T_PARSED - T_START, decodeMs: T_DECODED - T_PARSED, firstDrawMs: state.lastDrawMs };
 })();
 `;
