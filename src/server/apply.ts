@@ -7,10 +7,13 @@
 import type { NodeEnv } from '../protocol/env';
 import type { Body, Json } from '../protocol/message';
 import type { Entry, RaftNode, Snapshot } from '../raft';
-import { decodeLogCommand } from './log-command';
+import { decodeLogCommand, type LogCommand } from './log-command';
 import { SessionTable } from './sessions';
 import type { ServerStats } from './stats';
 import type { StateMachine } from './workload';
+
+/** Own commands remembered at most (see Applier.own). */
+const OWN_COMMANDS_MAX = 100_000;
 
 /** Serialized form of a snapshot's data. */
 interface SnapshotData {
@@ -24,6 +27,13 @@ export class Applier {
   private appliedIndex = 0;
   private appliedTerm = 0;
   private lastSnapshotIndex = 0;
+  /**
+   * Commands this node encoded itself, by their log text: applying them needs
+   * no JSON.parse (the text in the log is exactly what encodeLogCommand made
+   * of this object). Entries leave when applied; the bound only matters for
+   * commands that never reach the log (a proposal lost with its leader).
+   */
+  private readonly own = new Map<string, LogCommand>();
 
   constructor(private readonly env: NodeEnv, private readonly stats: ServerStats, private readonly snapshotInterval: number) {}
 
@@ -33,6 +43,12 @@ export class Applier {
 
   addMachine(workload: string, machine: StateMachine): void {
     this.machines.set(workload, machine);
+  }
+
+  /** `data` is encodeLogCommand(cmd), about to be proposed or forwarded by this node. */
+  rememberOwn(data: string, cmd: LogCommand): void {
+    if (this.own.size >= OWN_COMMANDS_MAX) this.own.clear();
+    this.own.set(data, cmd);
   }
 
   /** A read answered from local state (the caller made sure it is recent enough). */
@@ -55,7 +71,8 @@ export class Applier {
       this.appliedTerm = entry.term;
       this.stats.applied++;
       if (entry.kind === 'noop') continue;
-      const cmd = decodeLogCommand(entry.data);
+      const cmd = this.own.get(entry.data) ?? decodeLogCommand(entry.data);
+      this.own.delete(entry.data);
       const machine = this.machines.get(cmd.workload);
       if (!machine) throw new Error(`log entry ${entry.index} names unknown workload ${cmd.workload}`);
       const decision = this.sessions.check(cmd);

@@ -112,7 +112,10 @@ export class RequestPath {
   }
 
   private encodePending(seq: number, write: PendingWrite): string {
-    return encodeLogCommand({ origin: this.ctx.origin, seq, low: this.lowWatermark(), workload: write.workload, command: write.command });
+    const cmd = { origin: this.ctx.origin, seq, low: this.lowWatermark(), workload: write.workload, command: write.command };
+    const data = encodeLogCommand(cmd);
+    this.applier.rememberOwn(data, cmd);
+    return data;
   }
 
   scheduleFlush(): void {
