@@ -31,7 +31,7 @@ MAELSTROM_TEST = $(MAELSTROM) test --bin $(NODE_BIN) --node-count $(NODE_COUNT) 
 
 .PHONY: help build test typecheck unit clean lin-kv txn-list-append txn-rw-register echo unique-ids \
         maelstrom-install raft-test raft-soak sim sim-ci bench bench-quick bench-checker bench-storage bench-router \
-        corpus hunt hunt-bench
+        corpus hunt hunt-bench bench-efficiency bench-rss
 
 MOCHA_ONLY := node_modules/.bin/mocha --no-config -r test/support/register.js --extension ts --reporter dot
 TS_NODE    := node -r ./test/support/register.js
@@ -114,6 +114,15 @@ bench: build ## Throughput/latency/msgs-per-op table, reference points, floors, 
 
 bench-quick: build ## A ~1.5 minute subset of make bench
 	$(TS_NODE) bench/run.ts --quick
+
+# bench-efficiency: BASELINE=/path/to/an/older/dist/raft-node.js runs it side by side (ratios in one run).
+BASELINE ?=
+bench-efficiency: build ## Msgs/op and latency at rate 100, open-loop 3000, --latency 10, peak, single node (~3 min; BASELINE=old bundle: ~6 min)
+	$(TS_NODE) bench/efficiency.ts $(if $(BASELINE),--baseline $(BASELINE))
+
+MINUTES ?= 10
+bench-rss: build ## Node RSS over a long closed-loop lin-kv run with snapshots (MINUTES=10); exit 1 if it grows
+	$(TS_NODE) bench/rss.ts --minutes $(MINUTES)
 
 corpus: build ## Broken Rafts to hunt: dist/corpus/<mutant>.js, dist/corpus/reference.js, dist/test/raft-node-broken.js
 	$(TS_NODE) corpus/build.ts
