@@ -10,10 +10,14 @@
  *                          follower learns the commit on the next AppendEntries)
  *   ReadIndex read (lin-kv read, read-only transaction):
  *     at the leader   2L  (one heartbeat round confirms leadership)
- *     via a follower  4L  (ask the leader, its heartbeat round, the answer)
+ *     via a follower  2L  (ask the leader, get the index back: in a 3-node
+ *                          cluster the asker and the leader are a quorum, so
+ *                          the request itself confirms leadership; src/raft/reads.ts)
  *   lease read:
  *     at the leader   0   (the lease is valid: answer from local state)
  *     via a follower  2L  (ask the leader for the read index, get it back)
+ *
+ * The floor runs are 3-node clusters, and these are their floors.
  *
  * Pure: no clock, no IO.
  */
@@ -27,7 +31,7 @@ const READ_CLASSES = new Set(['read', 'txn-read']);
 /** Floor in ms of one op of class `cls` entering at a node of role `role`. */
 export function floorMs(cls: string, role: EntryRole, latencyMs: number, readMode: ReadMode): number {
   const L = latencyMs;
-  if (READ_CLASSES.has(cls) && readMode === 'lease') return role === 'leader' ? 0 : 2 * L;
+  if (READ_CLASSES.has(cls)) return role === 'leader' && readMode === 'lease' ? 0 : 2 * L;
   return role === 'leader' ? 2 * L : 4 * L;
 }
 

@@ -28,7 +28,7 @@ describe('bench floors and targets', () => {
     assert.equal(floorMs('write', 'leader', 10, 'read-index'), 20);
     assert.equal(floorMs('cas', 'follower', 10, 'lease'), 40);
     assert.equal(floorMs('read', 'leader', 10, 'read-index'), 20);
-    assert.equal(floorMs('txn-read', 'follower', 10, 'read-index'), 40);
+    assert.equal(floorMs('txn-read', 'follower', 10, 'read-index'), 20);
     assert.equal(floorMs('read', 'leader', 10, 'lease'), 0);
     assert.equal(floorMs('read', 'follower', 10, 'lease'), 20);
   });
