@@ -96,6 +96,8 @@ export class Page {
         done = true;
         reject(new Error(`timed out waiting for ${event}`));
       }, timeoutMs);
+      // A wait nobody needs any more (a same-document navigation) must not hold the process open.
+      timer.unref();
       this.on(event, (p) => {
         if (done) return;
         done = true;
@@ -116,6 +118,11 @@ export class Page {
     const loaded = this.once('Page.loadEventFired', timeoutMs);
     const r = await this.send('Page.navigate', { url });
     if (typeof r.errorText === 'string' && r.errorText !== '') throw new Error(`navigate ${url}: ${r.errorText}`);
+    // A change of the #fragment only is a same-document navigation: no loader, no load event.
+    if (r.loaderId === undefined) {
+      loaded.catch(() => undefined);
+      return;
+    }
     await loaded;
   }
 

@@ -17,14 +17,14 @@ var $ = function (id) { return document.getElementById(id); };
 function fmt(x, d) { return x === null || x === undefined ? '–' : Number(x).toFixed(d === undefined ? 1 : d); }
 function cell(tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); }
 
-function chart(canvas, series, lines, yLabel) {
+function chart(canvas, series, lines, yLabel, seconds) {
   var dpr = window.devicePixelRatio || 1, w = canvas.clientWidth, h = canvas.clientHeight;
   canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
   var c = canvas.getContext('2d');
   c.setTransform(dpr, 0, 0, dpr, 0, 0);
   c.clearRect(0, 0, w, h);
   var L = 46, R = 8, T = 8, B = 20;
-  var n = Math.max(series.length, 10), max = 1;
+  var n = Math.max(series.length, seconds, 10), max = 1;
   series.forEach(function (p) { lines.forEach(function (l) { var v = p[l.key]; if (v !== null && v > max) max = v; }); });
   var x = function (i) { return L + (i + 0.5) / n * (w - L - R); };
   var y = function (v) { return h - B - v / max * (h - T - B); };
@@ -91,8 +91,10 @@ function render(s) {
     }
     tb.appendChild(tr);
   });
-  chart($('opsChart'), s.series, [{ key: 'ok', color: '#3a8ee6' }, { key: 'fail', color: '#e6407a' }, { key: 'info', color: '#ff9f1a' }], 'ops/s');
-  chart($('latChart'), s.series, [{ key: 'p50', color: '#2ca02c' }, { key: 'p95', color: '#9467bd' }], 'latency ms');
+  // While running, the current second is still filling up: leave it out rather than draw a false drop.
+  var done = s.phase === 'done' ? s.series : s.series.slice(0, -1), secs = Math.ceil(s.timeLimitS);
+  chart($('opsChart'), done, [{ key: 'ok', color: '#3a8ee6' }, { key: 'fail', color: '#e6407a' }, { key: 'info', color: '#ff9f1a' }], 'ops/s', secs);
+  chart($('latChart'), done, [{ key: 'p50', color: '#2ca02c' }, { key: 'p95', color: '#9467bd' }], 'latency ms', secs);
   $('conn').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 
