@@ -485,7 +485,15 @@ describe('a real lin-kv run: --live, messages.html (end to end)', function () {
       const zoomed = await page.evaluate<{ mode: string; drawnArrows: number; drawnLabels: number }>('window.__diagram');
       assert.equal(zoomed.mode, 'arrows');
       assert.ok(zoomed.drawnArrows > 0 && zoomed.drawnLabels > 0, JSON.stringify(zoomed));
-      // Zoom with the wheel and hover an arrow: the box shows a full body.
+      // Hover the middle of a drawn arrow: the box shows who sent what, and the full body.
+      const box = await page.evaluate<{ left: number; top: number; a: number[] }>(
+        '(() => { const r = document.getElementById("diagram").getBoundingClientRect(); return { left: r.left, top: r.top, a: window.__diagram.sampleArrow }; })()',
+      );
+      const [x1, y1, x2, y2] = box.a;
+      await page.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: box.left + (x1 + x2) / 2, y: box.top + (y1 + y2) / 2 });
+      await page.waitFor('document.getElementById("tip").style.display === "block"', 5000);
+      assert.match(await page.evaluate<string>('document.getElementById("tip").textContent'), /^#\d+ {2}\S+ → \S+\nsent [\s\S]*"type":/);
+      // Zoom with the wheel.
       await page.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x: 600, y: 400, deltaX: 0, deltaY: -300 });
       await page.waitFor('window.__diagram.to - window.__diagram.from < 79', 5000);
       assert.deepEqual(page.errors(), []);

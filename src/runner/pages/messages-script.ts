@@ -243,6 +243,8 @@ function drawArrows(lo, hi, earliest) {
   var labels = 0;
   if (shown <= LABEL_LIMIT) labels = drawLabels(paths);
   state.drawnArrows = shown; state.drawnBuckets = 0; state.drawnLabels = labels; state.mode = 'arrows';
+  // One drawn arrow's ends in canvas pixels, so a test can hover it.
+  state.sampleArrow = hits.length >= 5 ? [hits[1], hits[2], hits[3], hits[4]] : null;
   return shown;
 }
 
