@@ -58,7 +58,7 @@ export class LiveView {
       elapsedS: Math.round(elapsedS * 1000) / 1000,
       phase: this.done ? 'done' : started ? 'running' : 'setup',
       totals: { ...this.counters.totals },
-      series: this.counters.series(),
+      series: this.counters.series(elapsedS),
       recent: this.counters.recent(elapsedS),
       faults: o.run.activeFaults(),
       events: this.counters.lastEvents(),

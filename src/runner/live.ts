@@ -13,9 +13,17 @@ export interface SecondBucket {
   ok: number;
   fail: number;
   info: number;
-  /** Latencies (ms) of the ops completed in this second. */
+  /** Latencies (ms) of the ops completed in this second: all of them, or a uniform sample of LATENCY_SAMPLE. */
   latencies: number[];
+  /** Completions with a latency, and the largest (exact even when sampled). */
+  seen: number;
+  max: number;
+  /** Quantiles of a second that is over, computed once. */
+  summary: { p50: number | null; p95: number | null; max: number | null } | null;
 }
+
+/** Per second, at most this many latencies are kept (reservoir sampling): a poll sorts a bounded amount at any rate. */
+export const LATENCY_SAMPLE = 1000;
 
 export interface LiveSnapshot {
   workload: string;
@@ -43,6 +51,8 @@ export class LiveCounters {
   private readonly seconds: SecondBucket[] = [];
   private readonly invokedAt = new Map<number, number>();
   private readonly events: { t: number; f: string; value: unknown }[] = [];
+  /** xorshift state for the reservoir: the counters' own, never the test's random streams. */
+  private rand = 0x9e3779b9;
 
   /** The history listener: one map update per invoke, one bucket update per completion. */
   record(op: HistoryOp): void {
@@ -57,22 +67,45 @@ export class LiveCounters {
       return;
     }
     const sec = Math.max(0, Math.floor(op.time / 1e9));
-    while (this.seconds.length <= sec) this.seconds.push({ ok: 0, fail: 0, info: 0, latencies: [] });
+    while (this.seconds.length <= sec) this.seconds.push({ ok: 0, fail: 0, info: 0, latencies: [], seen: 0, max: 0, summary: null });
     const b = this.seconds[sec];
     b[op.type]++;
     this.totals[op.type]++;
     const at = this.invokedAt.get(op.process);
     if (at !== undefined) {
-      b.latencies.push((op.time - at) / 1e6);
       this.invokedAt.delete(op.process);
+      const ms = (op.time - at) / 1e6;
+      b.seen++;
+      if (ms > b.max) b.max = ms;
+      if (b.latencies.length < LATENCY_SAMPLE) b.latencies.push(ms);
+      else {
+        const j = this.next() % b.seen;
+        if (j < LATENCY_SAMPLE) b.latencies[j] = ms;
+      }
     }
   }
 
-  series(): LiveSnapshot['series'] {
+  private next(): number {
+    let x = this.rand;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rand = x >>> 0;
+    return this.rand;
+  }
+
+  /** Per second of the client phase; seconds before `nowS`'s are over and summarised once. */
+  series(nowS = Number.POSITIVE_INFINITY): LiveSnapshot['series'] {
+    const current = Math.floor(nowS);
     return this.seconds.map((b, t) => {
-      const sorted = [...b.latencies].sort((x, y) => x - y);
-      const q = (p: number): number | null => (sorted.length ? round(quantile(sorted, p)) : null);
-      return { t, ok: b.ok, fail: b.fail, info: b.info, p50: q(0.5), p95: q(0.95), max: sorted.length ? round(sorted[sorted.length - 1]) : null };
+      let s = b.summary;
+      if (s === null) {
+        const sorted = [...b.latencies].sort((x, y) => x - y);
+        const q = (p: number): number | null => (sorted.length ? round(quantile(sorted, p)) : null);
+        s = { p50: q(0.5), p95: q(0.95), max: b.seen > 0 ? round(b.max) : null };
+        if (t < current) b.summary = s;
+      }
+      return { t, ok: b.ok, fail: b.fail, info: b.info, ...s };
     });
   }
 
@@ -82,7 +115,13 @@ export class LiveCounters {
     for (let s = from; s < this.seconds.length; s++) xs.push(...this.seconds[s].latencies);
     xs.sort((a, b) => a - b);
     const q = (p: number): number | null => (xs.length ? round(quantile(xs, p)) : null);
-    return { count: xs.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: xs.length ? round(xs[xs.length - 1]) : null };
+    let count = 0;
+    let max = 0;
+    for (let s = from; s < this.seconds.length; s++) {
+      count += this.seconds[s].seen;
+      max = Math.max(max, this.seconds[s].max);
+    }
+    return { count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: count > 0 ? round(max) : null };
   }
 
   lastEvents(): LiveSnapshot['events'] {

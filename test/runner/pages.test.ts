@@ -217,6 +217,20 @@ describe('live view parts (no browser)', () => {
     assert.deepEqual(c.lastEvents().map((e) => e.f), ['start-partition']);
   });
 
+  it('LiveCounters: a busy second keeps a bounded latency sample, exact counts and max', () => {
+    const c = new LiveCounters();
+    let i = 0;
+    for (let k = 0; k < 5000; k++) {
+      c.record(op(i++, 100, 'invoke', 0, 'read', null));
+      c.record(op(i++, 100 + (k === 1234 ? 50 : 1), 'ok', 0, 'read', 1));
+    }
+    const [s] = c.series(0.5);
+    assert.equal(s.ok, 5000);
+    assert.equal(s.max, 50);
+    assert.equal(s.p50, 1);
+    assert.deepEqual([c.recent(0.5).count, c.recent(0.5).max], [5000, 50]);
+  });
+
   it('interpret: raft_status_ok, error 10 = not supported, silence, other errors', () => {
     const ok = interpret('n0', { kind: 'reply', body: { type: 'raft_status_ok', role: 'leader', term: 4, leader: 'n0', commit: 9, applied: 8, voters: ['n0', 'n1'], learners: [] } });
     assert.deepEqual(ok, { node: 'n0', state: 'ok', role: 'leader', term: 4, leader: 'n0', commit: 9, applied: 8, voters: ['n0', 'n1'], learners: [] });
