@@ -38,7 +38,7 @@ function needBrowser(ctx: Mocha.Context): void {
   if (chromiumAvailable()) return;
   if (!skipNoted) {
     skipNoted = true;
-    console.log(`SKIPPED: browser page tests (${CHROMIUM} not found); install chromium (apt-get install chromium) to run them`);
+    console.log(`\nSKIPPED: browser page tests (test/runner/pages.test.ts): ${CHROMIUM} not found; install chromium (apt-get install chromium) to run them`);
   }
   ctx.skip();
 }
