@@ -150,20 +150,20 @@ describe('messages.html data (no browser)', () => {
       }
     });
     const history = [op(0, 0.5, 'info', 'nemesis', 'start-partition', 'one'), op(1, 0.6, 'info', 'nemesis', 'start-partition', ['isolated', { n0: ['n1'] }])];
-    return messagesPage({ title: 'lin-kv test', records: log.records(), history, nodes: ['n0', 'n1'], originMs: 100, endNs: 10e6 });
+    return messagesPage({ title: 'lin-kv test', records: log.records(), history, nodes: ['n0', 'n1', 'n2'], originMs: 100, endNs: 10e6 });
   };
 
   it('messagesPage: lanes nodes, then services, then clients by number; times in µs on the history clock; lost = -1; big bodies cut', () => {
     const { data, bodies } = sample();
-    assert.deepEqual(data.lanes, ['n0', 'n1', 'lin-kv', 'c0', 'c4']);
-    assert.deepEqual(data.kinds, ['node', 'node', 'service', 'client', 'client']);
+    assert.deepEqual(data.lanes, ['n0', 'n1', 'n2', 'lin-kv', 'c0', 'c4'], 'n2 sent nothing and still has its lane');
+    assert.deepEqual(data.kinds, ['node', 'node', 'node', 'service', 'client', 'client']);
     assert.equal(data.n, 6);
     assert.equal(data.t0, -5000, 'init was sent 5 ms before the client phase');
     const rows = Array.from({ length: data.n }, (_, i) => data.m.slice(i * 5, i * 5 + 5));
-    assert.deepEqual(rows[0], [0, 1000, 3, 0, data.types.indexOf('init')]);
-    assert.deepEqual(rows[1], [6000, 0, 4, 1, data.types.indexOf('write')]);
+    assert.deepEqual(rows[0], [0, 1000, 4, 0, data.types.indexOf('init')]);
+    assert.deepEqual(rows[1], [6000, 0, 5, 1, data.types.indexOf('write')]);
     assert.equal(rows[4][1], -1);
-    assert.deepEqual([rows[3][2], rows[3][3]], [2, 1], 'lin-kv -> n1');
+    assert.deepEqual([rows[3][2], rows[3][3]], [3, 1], 'lin-kv -> n1');
     const lines = bodies.split('\n');
     assert.equal(lines.length, 6);
     const cut = JSON.parse(lines[4]) as Record<string, unknown>;

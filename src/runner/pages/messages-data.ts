@@ -76,8 +76,10 @@ export interface MessagesInput {
 
 export function messagesPage(input: MessagesInput): MessagesPage {
   const r = input.records;
-  const order = laneOrder(r.lanes, input.nodes);
-  const laneAt = new Int32Array(r.lanes.length);
+  // Every node gets a lane, even one that never sent or received anything (it crashed before init, say).
+  const names = [...r.lanes, ...input.nodes.filter((n) => !r.lanes.includes(n))];
+  const order = laneOrder(names, input.nodes);
+  const laneAt = new Int32Array(names.length);
   order.forEach((orig, pos) => (laneAt[orig] = pos));
   const typeIndex = new Map<string, number>();
   const types: string[] = [];
@@ -123,8 +125,8 @@ export function messagesPage(input: MessagesInput): MessagesPage {
   return {
     data: {
       title: input.title,
-      lanes: order.map((i) => r.lanes[i]),
-      kinds: order.map((i) => kindOf(r.lanes[i], input.nodes)),
+      lanes: order.map((i) => names[i]),
+      kinds: order.map((i) => kindOf(names[i], input.nodes)),
       types,
       n,
       t0,
