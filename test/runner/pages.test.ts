@@ -363,6 +363,22 @@ describe('serve (no browser)', function () {
     assert.match(lines.join('\n'), /Usage: maelstrom-local serve \[--store DIR\] \[--host 127\.0\.0\.1\] \[--port 8080\]/);
   });
 
+  it('test --live on a port in use: refused before the test starts, exit 254, no store directory', async () => {
+    const runStore = path.join(tmp, 'live-busy');
+    const args = [runnerBundle(), 'test', '-w', 'echo', '--bin', path.join(ROOT, 'test', 'fixtures', 'echo-node.js'), '--node-count', '1'];
+    args.push('--time-limit', '1', '--live', String(port), '--store', runStore);
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      c.stderr.setEncoding('utf8');
+      c.stderr.on('data', (d: string) => (stderr += d));
+      c.on('exit', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(r.code, 254, r.stderr);
+    assert.match(r.stderr, new RegExp(`--live: port ${port} on 127\\.0\\.0\\.1 is in use; pick another with --live`));
+    assert.ok(!fs.existsSync(runStore));
+  });
+
   it('the index in Chromium: the runs table, no console errors', async function () {
     needBrowser(this);
     const browser = await Browser.launch();
