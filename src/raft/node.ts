@@ -57,7 +57,7 @@ import type { Entry, HardState, Message, NodeId, ProposeResult, RaftConfig, Raft
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
 import { expireForwardedReads, flushReads, requestRead, widenReadRounds } from './reads';
-import { afterCommit, appendAsLeader, flushHeldAppends, maybeCommit, periodicHeartbeat } from './replication';
+import { afterCommit, appendAsLeader, commitByPair, flushHeldAppends, maybeCommit, periodicHeartbeat } from './replication';
 import { RaftState, sameHardState, sameSoftState } from './state';
 import { stepValid } from './step';
 import { startTransfer, tickTransfer } from './transfer';
@@ -145,6 +145,27 @@ export class RaftNode {
     if (pr) pr.commitWanted = Math.max(pr.commitWanted, this.s.log.lastIndex());
   }
 
+  /**
+   * Called by the server for each message just before it leaves: an append
+   * of our current term gets our durable log prefix as of now. With three
+   * voters the follower then commits by itself once it holds the entries
+   * (replication.ts, commitByPair), so it needs no commit notice for them.
+   * Stamped at the last moment because the leader sends appends before its
+   * own write (node.ts's header); with fast storage the write is done by the
+   * time the message leaves. A leader never truncates its log within its
+   * term, so the claim stays true.
+   */
+  stampOutgoing(m: Message): void {
+    const s = this.s;
+    if (m.type !== 'append' || s.role !== 'leader' || m.term !== s.term || m.from !== s.id) return;
+    const durable = s.selfMatch();
+    m.durable = durable;
+    // The follower commits by itself only up to an entry of this term (commitByPair).
+    const upTo = Math.min(durable, m.prevIndex + m.entries.length);
+    const pr = s.voters.length === 3 && s.log.term(upTo) === s.term ? s.progress.get(m.to) : undefined;
+    if (pr) pr.sentCommit = Math.max(pr.sentCommit, upTo);
+  }
+
   readIndex(context: string): ReadIndexResult {
     if (typeof context !== 'string') throw new RaftUsageError('readIndex() needs a string context');
     return requestRead(this.s, context);
@@ -185,6 +206,7 @@ export class RaftNode {
     s.persistedIndex = index;
     s.persistedTerm = term;
     if (s.role === 'leader' && maybeCommit(s)) afterCommit(s);
+    else commitByPair(s);
   }
 
   /**

@@ -29,7 +29,7 @@ export function requestRead(s: RaftState, context: string): ReadIndexResult {
 
 export function handleReadRequest(s: RaftState, req: ReadRequest): void {
   if (s.cfg.faults.readWithoutQuorumCheck === true) {
-    completeReads(s, s.log.committed, [req]);
+    completeReads(s, readIndexNow(s), [req]);
     return;
   }
   if (!s.committedInTerm()) {
@@ -38,7 +38,7 @@ export function handleReadRequest(s: RaftState, req: ReadRequest): void {
     return;
   }
   if (s.peers.length === 0 || leaseValid(s) || askerCompletesQuorum(s, req)) {
-    completeReads(s, s.log.committed, [req]);
+    completeReads(s, readIndexNow(s), [req]);
     return;
   }
   s.readsForNextRound.push(req);
@@ -58,6 +58,20 @@ export function handleReadRequest(s: RaftState, req: ReadRequest): void {
 function askerCompletesQuorum(s: RaftState, req: ReadRequest): boolean {
   if (req.origin === s.id) return false;
   return hasQuorum(s.voters, (id) => id === s.id || id === req.origin);
+}
+
+/**
+ * The index a read must see. Normally our commit index; but with three
+ * voters a follower commits by itself an entry of our term that we hold
+ * durably and told it so (replication.ts, commitByPair), and may have
+ * answered its client before its ack reaches us. Every such entry is in our
+ * durable own-term prefix, so a read waits for that prefix: it may wait for
+ * a commit already under way, never miss one.
+ */
+export function readIndexNow(s: RaftState): number {
+  if (s.voters.length !== 3) return s.log.committed;
+  const durable = s.selfMatch();
+  return durable > s.log.committed && s.log.term(durable) === s.term ? durable : s.log.committed;
 }
 
 /** The first entry of this term committed: reads that arrived before it can start now. */
@@ -110,7 +124,7 @@ export function flushReads(s: RaftState): void {
   if (s.role === 'leader' && s.readsForNextRound.length > 0) {
     const requests = s.readsForNextRound;
     s.readsForNextRound = [];
-    s.readOnly.open(`${s.term}.${++s.readSeq}`, s.log.committed, requests, s.id, s.now);
+    s.readOnly.open(`${s.term}.${++s.readSeq}`, readIndexNow(s), requests, s.id, s.now);
     for (const id of roundPeers(s)) sendHeartbeat(s, id);
   }
   if (s.role !== 'leader' && s.readsToForward.length > 0) {

@@ -24,6 +24,7 @@ export function handleAppend(s: RaftState, m: Message & { type: 'append' }): voi
   const lastNew = s.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
   if (lastNew !== null) {
     sendAppendAck(s, m.from, lastNew, m.sentAt);
+    notePair(s, lastNew, m.durable);
     return;
   }
   // Fast backtracking: tell the leader the newest of our entries that could
@@ -43,6 +44,34 @@ export function sendAppendAck(s: RaftState, to: NodeId, index: number, sentAt?: 
   if (sentAt !== undefined) ack.sentAt = sentAt;
   // The ack promises the entries are durable: it must wait for this ready's fsync.
   s.send(ack, s.cfg.faults.ackBeforePersist !== true);
+}
+
+/** What an accepted append told us: our log matches the leader's up to `matched`, the leader holds `durable`. */
+function notePair(s: RaftState, matched: number, durable: number | undefined): void {
+  if (s.pairTerm !== s.term) {
+    s.pairTerm = s.term;
+    s.pairDurable = 0;
+    s.pairMatched = 0;
+  }
+  s.pairMatched = Math.max(s.pairMatched, matched);
+  if (durable !== undefined) s.pairDurable = Math.max(s.pairDurable, durable);
+  commitByPair(s);
+}
+
+/**
+ * Follower of exactly three voters: commit without waiting for the leader's
+ * word. An entry of the current term that we hold durably (selfMatch) and
+ * the leader holds durably (it said so, for this term) is on two of the
+ * three voters in its own term: committed by definition (§5.4.2), so any
+ * later leader has it. Our log is the leader's up to pairMatched, so the
+ * leader's copy is the same entry. This saves the round trip that would
+ * tell us the commit, which a reply waiting here would otherwise pay.
+ */
+export function commitByPair(s: RaftState): void {
+  if (s.role !== 'follower' || s.voters.length !== 3 || s.pairTerm !== s.term) return;
+  const leaderHolds = s.cfg.faults.pairCommitWithoutLeaderDurability === true ? s.pairMatched : s.pairDurable;
+  const idx = Math.min(leaderHolds, s.pairMatched, s.selfMatch());
+  if (idx > s.log.committed && s.log.term(idx) === s.term) s.log.commitTo(idx);
 }
 
 export function handleHeartbeat(s: RaftState, m: Message & { type: 'heartbeat' }): void {

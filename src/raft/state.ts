@@ -116,6 +116,15 @@ export class RaftState {
   /** Once this leader has sent TimeoutNow in its term, a delayed copy may elect someone else at any time. */
   leaseForfeited = false;
 
+  /**
+   * Follower of three voters (replication.ts, commitByPair): in term
+   * `pairTerm`, the leader said it durably holds its log up to
+   * `pairDurable`, and our log is known to match its up to `pairMatched`.
+   */
+  pairTerm = 0;
+  pairDurable = 0;
+  pairMatched = 0;
+
   /** Highest (index, term) storage reported durable; valid while the log still has that term there. */
   persistedIndex: number;
   persistedTerm: number;

@@ -100,6 +100,12 @@ export interface AppendRequest extends MessageBase {
    * leader needs no heartbeats to keep its lease.
    */
   sentAt?: number;
+  /**
+   * The leader's durable log prefix when the message left (RaftNode.stampOutgoing):
+   * with three voters, a follower that holds an entry of this term durably and
+   * hears that the leader does too knows it is on a majority, i.e. committed.
+   */
+  durable?: number;
 }
 
 /**
@@ -219,6 +225,8 @@ export interface TestingFaults {
   ackBeforePersist?: boolean;
   /** Hold leader leases for three election timeouts instead of less than one. */
   leaseOutlivesElection?: boolean;
+  /** A follower of three voters commits what it holds without the leader's word that the leader holds it too. */
+  pairCommitWithoutLeaderDurability?: boolean;
 }
 
 export interface RaftConfig {

@@ -49,6 +49,7 @@ export function messageProblem(m: unknown, self: NodeId, voters: readonly NodeId
       if (!isIndex(t.prevIndex) || !isIndex(t.prevTerm) || !isIndex(t.commit)) return 'bad prevIndex/prevTerm/commit';
       if (t.prevTerm > t.term) return 'prevTerm above the message term';
       if (t.sentAt !== undefined && !Number.isSafeInteger(t.sentAt)) return 'bad sentAt';
+      if (t.durable !== undefined && !isIndex(t.durable)) return 'bad durable';
       return entriesProblem(t.entries, t.prevIndex, t.term, t.prevTerm);
     case 'append-resp':
       if (typeof t.reject !== 'boolean' || !isIndex(t.index) || !isIndex(t.hintIndex) || !isIndex(t.hintTerm)) return 'bad append response fields';

@@ -40,6 +40,8 @@ export class PeerOutbox {
     /** 0 = flush every turn; batching off = one envelope per item, immediately. */
     private readonly minGapMs: number,
     private readonly batching: boolean,
+    /** Called on each Raft message as it leaves (RaftNode.stampOutgoing: the leader's durable prefix). */
+    private readonly stamp?: (m: Message) => void,
   ) {}
 
   raft(messages: readonly Message[]): void {
@@ -92,6 +94,7 @@ export class PeerOutbox {
   }
 
   private emit(dest: string, raft: Message[], forwards: string[], reforwards: string[]): void {
+    if (this.stamp) for (const m of raft) this.stamp(m);
     this.stats.envelopes++;
     this.stats.raftMessages += raft.length;
     this.stats.forwardedCommands += forwards.length + reforwards.length;

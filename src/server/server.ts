@@ -94,7 +94,9 @@ export class RaftServer {
         }
       }
     }
-    const peers = new PeerOutbox(deps.env, (dest, body) => this.node.send(dest, body), deps.options.peerFlushMs, deps.options.batching);
+    const peers = new PeerOutbox(deps.env, (dest, body) => this.node.send(dest, body), deps.options.peerFlushMs, deps.options.batching, (m) =>
+      this.ctx.raft?.stampOutgoing(m),
+    );
     this.timers = new Timers(deps.env, deps.options.tickMs);
     this.ctx = {
       env: deps.env,

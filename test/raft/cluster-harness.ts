@@ -272,6 +272,9 @@ export class Cluster {
       if (!this.connected(msg.from, msg.to)) continue;
       const r = this.replicas.get(msg.to);
       if (!r || r.node === null) continue;
+      // The server stamps an append with the leader's durable prefix as it leaves; the
+      // claim is as true at delivery, so the tester stamps here and models no flush delay.
+      this.replicas.get(msg.from)?.node?.stampOutgoing(msg);
       r.node.step(msg);
     }
   }

@@ -90,6 +90,7 @@ const brokenRules: [string, TestingFaults, Partial<ClusterOptions>?][] = [
   ['serves ReadIndex without a quorum round', { readWithoutQuorumCheck: true }],
   ['acknowledges appends before they are durable', { ackBeforePersist: true }],
   ['holds a read lease longer than the election timeout', { leaseOutlivesElection: true }],
+  ['commits as a follower of three voters without the leader saying it holds the entry durably', { pairCommitWithoutLeaderDurability: true }],
   // A server-side mistake, not a core one: with pipelined writes, a batch with nothing to
   // write still must not send its acks before the earlier writes are durable.
   ['runs behind a pipelining server that sends acks of an empty batch before earlier writes are durable', {}, { pipelinedWrites: true, earlyAcksBug: true }],

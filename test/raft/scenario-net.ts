@@ -28,6 +28,8 @@ export class Net {
   private isolated = new Set<NodeId>();
   /** Return true to drop a message. */
   dropIf: (m: Message) => boolean = () => false;
+  /** Stamp appends with the sender's durable prefix on delivery, as the server does when they leave (RaftNode.stampOutgoing). */
+  stampAppends = false;
 
   constructor(readonly ids: NodeId[], private readonly config: ScenarioConfig = {}) {
     for (const id of ids) {
@@ -145,6 +147,7 @@ export class Net {
         busy = true;
         const to = this.replicas.get(m.to);
         if (!to || !to.node || !this.delivers(m)) continue;
+        this.stamp(m);
         to.node.step(m);
       }
       if (!busy) return;
@@ -166,9 +169,16 @@ export class Net {
         continue;
       }
       const to = this.replicas.get(m.to);
-      if (to && to.node && this.delivers(m)) to.node.step(m);
+      if (to && to.node && this.delivers(m)) {
+        this.stamp(m);
+        to.node.step(m);
+      }
     }
     this.queue = keep;
+  }
+
+  private stamp(m: Message): void {
+    if (this.stampAppends) this.replicas.get(m.from)?.node?.stampOutgoing(m);
   }
 
   tick(ids: NodeId[] = this.ids, times = 1): void {

@@ -515,6 +515,49 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
     assert.equal(net.n('n2').status.commit, 11);
   });
 
+  it('a follower of three commits by itself what it and the leader hold durably, so a forwarding follower needs no commit notice', () => {
+    const run = (stamp: boolean): { notices: number; commitAtN2: number; index: number } => {
+      const net = new Net(ids3);
+      net.stampAppends = stamp;
+      net.elect('n1');
+      net.tick(ids3, 2);
+      net.settle();
+      const start = net.sent.length;
+      const r = net.n('n1').propose(['from-n2']);
+      assert.ok(r.ok);
+      net.n('n1').notifyOnCommit('n2'); // n2 forwarded it and waits to reply
+      net.settle();
+      const notices = net.sent.slice(start).filter((m) => m.type === 'heartbeat' && m.to === 'n2').length;
+      return { notices, commitAtN2: net.n('n2').status.commit, index: r.ok ? r.index : 0 };
+    };
+    const plain = run(false);
+    assert.equal(plain.notices, 1, 'without the leader\'s word, n2 learns the commit from a quiet heartbeat');
+    assert.equal(plain.commitAtN2, plain.index);
+    const paired = run(true);
+    assert.equal(paired.notices, 0, 'with it, no notice is needed');
+    assert.equal(paired.commitAtN2, paired.index, 'n2 committed the entry by itself');
+  });
+
+  it('a leader of three reads at its durable own-term prefix, which a follower may already have committed', () => {
+    const net = new Net(ids3);
+    net.stampAppends = true;
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.settle();
+    const r = net.n('n1').propose(['w']);
+    assert.ok(r.ok);
+    // The appends arrive and are stamped; n2 commits by pair, but neither ack reaches n1 yet.
+    net.dropIf = (m) => m.type === 'append-resp';
+    net.settle();
+    assert.equal(net.n('n2').status.commit, r.ok ? r.index : -1, 'n2 committed w by itself (and could have answered its client)');
+    assert.ok(net.n('n1').status.commit < (r.ok ? r.index : 0), 'the leader does not know yet');
+    net.n('n1').readIndex('after-w');
+    net.dropIf = () => false;
+    net.settle();
+    const rs = net.r('n1').readStates.find((x) => x.context === 'after-w');
+    assert.ok(rs && r.ok && rs.index >= r.index, `the read's index ${rs?.index} covers w (${r.ok ? r.index : '?'})`);
+  });
+
   it('adaptive batching: entries proposed while an append is in flight to a fast follower leave as one batch on its ack', () => {
     const net = new Net(ids3, { adaptiveBatching: true });
     net.elect('n1');
