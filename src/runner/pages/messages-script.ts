@@ -345,14 +345,14 @@ function drawBuckets(lo, hi) {
   for (var lv = 0; lv < 4; lv++) {
     var p = levels[lv];
     for (var s = 0; s < COLORS.length; s++) {
-      var any = false;
+      var stroked = false;
       ctx.beginPath();
       for (var q = 0; q < p.length; q += 5) {
         if (p[q] !== s) continue;
-        any = true;
+        stroked = true;
         ctx.moveTo(p[q + 1], p[q + 2]); ctx.lineTo(p[q + 3], p[q + 4]);
       }
-      if (!any) continue;
+      if (!stroked) continue;
       ctx.globalAlpha = alpha[lv];
       ctx.strokeStyle = COLORS[s];
       ctx.stroke();
