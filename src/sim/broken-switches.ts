@@ -17,6 +17,7 @@ export const BROKEN_SWITCHES: Record<string, (b: BrokenSwitches) => void> = {
   'read-without-quorum-check': (b) => setRaft(b, 'readWithoutQuorumCheck'),
   'ack-before-persist': (b) => setRaft(b, 'ackBeforePersist'),
   'lease-outlives-election': (b) => setRaft(b, 'leaseOutlivesElection'),
+  'pair-commit-without-leader-durability': (b) => setRaft(b, 'pairCommitWithoutLeaderDurability'),
 };
 
 function setServer(b: BrokenSwitches, key: keyof ServerTestingFaults): void {
