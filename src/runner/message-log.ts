@@ -1,6 +1,6 @@
 import { Body } from '../protocol/message';
 import { NetMessage } from './network';
-import { bodyText } from './pages/body-text';
+import { BODY_TEXT_CAP, bodyText } from './pages/body-text';
 
 /**
  * Every message of a run with its send and first delivery time, for
@@ -13,7 +13,9 @@ import { bodyText } from './pages/body-text';
  * collector copy and mark them all (profiled on the router benchmark: +4 % of
  * the runner's CPU). Instead the bodies of each BODY_CHUNK messages are turned
  * into one string as soon as the chunk is full, so the objects die young and
- * the collector sees one flat string per chunk.
+ * the collector sees one flat string per chunk. A message a node wrote needs
+ * no serialising at all: its stdout line is already its text (noteLine), and
+ * is kept whole, marked with a leading "E" (envelope) for the page to unwrap.
  */
 
 /** Beyond this many messages recording stops (the page says so): bounds memory on very long or very fast runs. */
@@ -40,7 +42,7 @@ export interface MessageRecords {
   /** Index into `types` of each body's type. */
   type: Uint16Array;
   types: readonly string[];
-  /** Each body as JSON text (bodyText: big ones cut down), one per id; "{}" for holes. */
+  /** Each body as JSON text (bodyText: big ones cut down), or "E" + the node's whole envelope line; one per id; "{}" for holes. */
   bodies: readonly string[];
   /** True when MESSAGE_LOG_CAP was reached and later messages are missing. */
   truncated: boolean;
@@ -56,8 +58,11 @@ export class MessageLog {
   private type: Uint16Array = new Uint16Array(INITIAL_CAPACITY);
   private readonly typeIndex = new Map<string, number>();
   private readonly types: string[] = [];
-  /** Bodies of ids chunkStart .. chunkStart + BODY_CHUNK - 1, not yet text. */
-  private pending: (Body | undefined)[] = [];
+  /** Bodies (or their nodes' stdout lines) of ids chunkStart .. chunkStart + BODY_CHUNK - 1, not yet text. */
+  private pending: (Body | string | undefined)[] = [];
+  /** The stdout line the next send's body was parsed from (noteLine), recognised by the body object itself. */
+  private line = '';
+  private lineBody: Body | null = null;
   private chunkStart = 0;
   /** One string per finished chunk: BODY_CHUNK body texts joined by newlines. */
   private readonly chunks: string[] = [];
@@ -78,6 +83,16 @@ export class MessageLog {
     this.hidden.add(id);
   }
 
+  /**
+   * A node's stdout line and the body parsed from it, just before it is sent:
+   * the line is the message's text for free. Matched by object identity, so a
+   * line whose send fails validation is never attached to another message.
+   */
+  noteLine(line: string, body: Body): void {
+    this.line = line;
+    this.lineBody = body;
+  }
+
   /** Network onSend hook. */
   send(m: NetMessage): void {
     const id = m.id;
@@ -92,7 +107,10 @@ export class MessageLog {
     this.dest[id] = this.lane(m.dest);
     this.type[id] = this.typeOf(m.body);
     while (id >= this.chunkStart + BODY_CHUNK) this.flushChunk();
-    this.pending[id - this.chunkStart] = m.body;
+    if (m.body === this.lineBody) {
+      this.pending[id - this.chunkStart] = this.line;
+      this.lineBody = null;
+    } else this.pending[id - this.chunkStart] = m.body;
     if (id >= this.count) this.count = id + 1;
   }
 
@@ -131,7 +149,10 @@ export class MessageLog {
 
   private flushChunk(): void {
     const texts = new Array<string>(BODY_CHUNK);
-    for (let i = 0; i < BODY_CHUNK; i++) texts[i] = bodyText(this.pending[i]);
+    for (let i = 0; i < BODY_CHUNK; i++) {
+      const p = this.pending[i];
+      texts[i] = typeof p === 'string' ? envelopeText(p) : bodyText(p);
+    }
     this.chunks.push(texts.join('\n'));
     this.pending = [];
     this.chunkStart += BODY_CHUNK;
@@ -139,6 +160,9 @@ export class MessageLog {
 
   private typeOf(body: Body): number {
     const t = typeof body.type === 'string' ? body.type : '?';
+    // A run has a handful of types: comparing short strings beats hashing each freshly parsed one (profiled).
+    const types = this.types;
+    for (let k = 0; k < types.length && k < 32; k++) if (types[k] === t) return k;
     let i = this.typeIndex.get(t);
     if (i === undefined) {
       i = this.types.length;
@@ -183,5 +207,16 @@ export class MessageLog {
     t.set(this.type);
     this.type = t;
     this.cap = cap;
+  }
+}
+
+/** A node's line as the page stores it: "E" + the envelope, unless too big, then the cut-down body. */
+function envelopeText(line: string): string {
+  if (line.length < BODY_TEXT_CAP) return 'E' + line;
+  try {
+    const env = JSON.parse(line) as { body?: Body | null };
+    return bodyText(env.body ?? undefined);
+  } catch {
+    return '{}';
   }
 }

@@ -398,6 +398,7 @@ export class TestRun {
     let reason: string | null = null;
     if (!parsed.ok) reason = parsed.reason;
     else {
+      this.o.messageLog?.noteLine(line, parsed.body);
       const sent = this.network.send(parsed.src, parsed.dest, parsed.body);
       if (!sent.ok) reason = `${sent.reason} (line: ${line.length > 300 ? line.slice(0, 300) + '...' : line})`;
     }

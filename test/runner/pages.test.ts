@@ -99,6 +99,25 @@ describe('messages.html data (no browser)', () => {
     assert.equal(r.truncated, true);
   });
 
+  it('MessageLog keeps a node\'s stdout line as the text of the message parsed from it, and only of that one', () => {
+    const log = new MessageLog(() => 0);
+    const line = '{"src":"n0","dest":"c1","body":{"type":"read_ok","value":3,"in_reply_to":1}}';
+    const body = JSON.parse(line).body as Body;
+    log.noteLine(line, body);
+    log.send(msg(0, 'n0', 'c1', body));
+    log.noteLine('{"src":"n0","dest":"nowhere","body":{"type":"x"}}', { type: 'x' });
+    log.send(msg(1, 'c1', 'n0', { type: 'read', key: 1 }));
+    const big = { type: 'raft', entries: 'x'.repeat(2000) };
+    const bigLine = JSON.stringify({ src: 'n0', dest: 'n1', body: big });
+    log.noteLine(bigLine, big);
+    log.send(msg(2, 'n0', 'n1', big));
+    const r = log.records();
+    assert.equal(r.bodies[0], 'E' + line);
+    assert.equal(r.bodies[1], '{"type":"read","key":1}', 'a noted line whose send never came is not attached to the next message');
+    assert.ok(r.bodies[2].startsWith('{"type":"raft","entries":"xxx') && r.bodies[2].length < BODY_TEXT_CAP, 'a big line is cut down like a body');
+    assert.deepEqual([...r.type].map((t) => r.types[t]), ['read_ok', 'read', 'raft']);
+  });
+
   it('MessageLog grows past its initial capacity', () => {
     const log = new MessageLog(() => 1);
     for (let id = 0; id < 40_000; id++) log.send(msg(id, 'n0', 'n1', { type: 'x' }));

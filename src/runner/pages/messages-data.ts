@@ -37,7 +37,7 @@ export interface MessagesData {
 
 export interface MessagesPage {
   data: MessagesData;
-  /** One JSON body per line, in message order. */
+  /** One JSON body per line, in message order; a line starting with "E" is a whole envelope instead (its body is the one). */
   bodies: string;
 }
 

@@ -57,7 +57,12 @@ function body(i) {
     }
     bodyOff[N] = BODIES.length + 1;
   }
-  try { return JSON.parse(BODIES.slice(bodyOff[i], bodyOff[i + 1] - 1)); } catch (e) { return {}; }
+  try {
+    var text = BODIES.slice(bodyOff[i], bodyOff[i + 1] - 1);
+    // "E" + a whole envelope: the node's own stdout line, kept as it was (see message-log.ts).
+    if (text.charCodeAt(0) === 69) return JSON.parse(text.slice(1)).body || {};
+    return JSON.parse(text);
+  } catch (e) { return {}; }
 }
 var LABEL_FIELDS = ['key', 'value', 'from', 'to', 'delta', 'element', 'message', 'term', 'code', 'in_reply_to'];
 function label(i) {
