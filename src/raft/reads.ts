@@ -7,7 +7,7 @@
 import type { Message, NodeId, ReadIndexResult } from './types';
 import { hasQuorum, quorumSize, quorumValue } from './quorum';
 import type { ReadRequest } from './read-only';
-import { sendHeartbeat } from './replication';
+import { flushHeldAppends, sendHeartbeat } from './replication';
 
 /** Ticks a read round waits for its first followers before asking the rest (one tick is 10 ms by default). */
 const WIDEN_AFTER_TICKS = 2;
@@ -98,6 +98,10 @@ function leaseValid(s: RaftState): boolean {
 }
 
 function completeReads(s: RaftState, index: number, requests: ReadRequest[]): void {
+  // A read waits for `index` to commit and apply: entries held back for a
+  // bigger batch (replication.ts, holdForAck) would make it wait longer.
+  const askerLacksEntries = requests.some((r) => r.origin !== s.id && s.pr(r.origin).next <= index);
+  if (index > s.log.committed || askerLacksEntries) flushHeldAppends(s);
   for (const r of requests) {
     if (r.origin === s.id) {
       for (const context of r.contexts) s.readStates.push({ index, context });
