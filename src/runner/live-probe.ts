@@ -46,6 +46,8 @@ export class StatusProbe {
     private readonly network: Network,
     private readonly scheduler: Scheduler,
     private readonly nodes: readonly string[],
+    /** Told of each probe client's id before its first message, to keep that traffic out of the test's records. */
+    private readonly onClient: (id: string) => void = () => undefined,
   ) {}
 
   /** Start answering polls with probes (after every node's init; before that a node may not know who it is). */
@@ -76,6 +78,7 @@ export class StatusProbe {
     if (this.inFlight.has(node)) return;
     let client = this.clients.get(node);
     if (!client) {
+      this.onClient(probeClientId(node));
       client = new NetClient(probeClientId(node), this.network, this.scheduler);
       client.open();
       this.clients.set(node, client);

@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { listen, urlHost } from './http-listen';
 import { LiveCounters, LiveSnapshot } from './live';
-import { probeClientId, StatusProbe } from './live-probe';
+import { StatusProbe } from './live-probe';
 import { MessageLog } from './message-log';
 import { liveHtml } from './pages/live-html';
 import { TestRun } from './test-run';
@@ -29,12 +29,12 @@ export class LiveView {
   private done = false;
 
   constructor(private readonly o: LiveOptions) {
-    for (const node of o.nodes) {
-      // The probes are not part of the test: out of the :net counts and out of messages.html.
-      o.run.journal.hide(probeClientId(node));
-      o.messageLog?.hide(probeClientId(node));
-    }
-    this.probe = new StatusProbe(o.run.network, o.scheduler, o.nodes);
+    // The probes are not part of the test: out of the :net counts and out of messages.html. Hidden only once a
+    // probe client exists (the first poll), so a run nobody watches pays nothing per message for it.
+    this.probe = new StatusProbe(o.run.network, o.scheduler, o.nodes, (id) => {
+      o.run.journal.hide(id);
+      o.messageLog?.hide(id);
+    });
     o.run.history.onRecord((op) => this.counters.record(op));
   }
 

@@ -263,15 +263,19 @@ describe('live view parts (no browser)', () => {
     const scheduler = new VirtualScheduler();
     const journal = new NetJournal();
     const network = new Network({ scheduler, latency: () => 0, rng: new Rng(1), journal });
-    journal.hide(probeClientId('n0'));
+    const hidden: string[] = [];
     let asked = 0;
     network.register('n0', (m) => {
       asked++;
       network.send('n0', m.src, { type: 'raft_status_ok', role: 'follower', term: 1, leader: 'n1', commit: 0, applied: 0, voters: [], learners: [], in_reply_to: m.body.msg_id });
     });
-    const probe = new StatusProbe(network, scheduler, ['n0']);
+    const probe = new StatusProbe(network, scheduler, ['n0'], (id) => {
+      hidden.push(id);
+      journal.hide(id);
+    });
     assert.deepEqual(probe.poll(), [{ node: 'n0', state: 'pending' }], 'not enabled yet: nothing sent');
     assert.equal(asked, 0);
+    assert.deepEqual(hidden, [], 'nothing hidden (no per-message check) until a probe client exists');
     probe.enable();
     probe.poll();
     probe.poll();
@@ -281,6 +285,7 @@ describe('live view parts (no browser)', () => {
     assert.equal(asked, 2);
     assert.equal(s.state, 'ok');
     assert.equal(s.leader, 'n1');
+    assert.deepEqual(hidden, [probeClientId('n0')]);
     assert.equal(journal.stats(0).all['send-count'], 0, 'probe traffic is not counted');
   });
 });
