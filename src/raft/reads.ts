@@ -128,8 +128,10 @@ export function flushReads(s: RaftState): void {
   if (s.role === 'leader' && s.readsForNextRound.length > 0) {
     const requests = s.readsForNextRound;
     s.readsForNextRound = [];
-    s.readOnly.open(`${s.term}.${++s.readSeq}`, readIndexNow(s), requests, s.id, s.now);
+    const index = readIndexNow(s);
+    s.readOnly.open(`${s.term}.${++s.readSeq}`, index, requests, s.id, s.now);
     for (const id of roundPeers(s)) sendHeartbeat(s, id);
+    if (index > s.log.committed) flushHeldAppends(s); // the round's answers must also bring the commit
   }
   if (s.role !== 'leader' && s.readsToForward.length > 0) {
     const contexts = s.readsToForward;

@@ -581,6 +581,27 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
     assert.equal(net.n('n1').status.commit, 8);
   });
 
+  it('adaptive batching never makes a read wait: a read that needs held entries sends them at once', () => {
+    const net = new Net(ids3, { adaptiveBatching: true, heartbeatTicks: 5 });
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.n('n1').propose(['warm']);
+    net.settle();
+    const start = net.sent.length;
+    net.r('n2').stalled = true;
+    net.r('n3').stalled = true;
+    net.n('n1').propose(['a']);
+    net.process('n1');
+    const b = net.n('n1').propose(['b']);
+    net.process('n1');
+    const carriesB = (): boolean =>
+      net.sent.slice(start).some((m) => m.type === 'append' && b.ok && m.entries.some((e) => e.index === b.index));
+    assert.ok(!carriesB(), 'b is held behind a');
+    net.n('n1').readIndex('r'); // its index covers b, which the leader holds durably
+    net.process('n1');
+    assert.ok(carriesB(), 'the read released b without waiting for a tick');
+  });
+
   it('adaptive batching holds entries for at most a tick, and never for a follower with a long round trip', () => {
     const net = new Net(ids3, { adaptiveBatching: true, heartbeatTicks: 5 });
     net.elect('n1');
