@@ -429,7 +429,8 @@ describe('a real lin-kv run: --live, messages.html (end to end)', function () {
   let liveUrl = '';
   let stdout = '';
   let exit: Promise<number | null> = Promise.resolve(null);
-  const TIME_LIMIT_S = 6;
+  // Long enough for the browser test to open the live page while the run is still going on a loaded machine.
+  const TIME_LIMIT_S = 8;
 
   before(async function () {
     requireBundle();
