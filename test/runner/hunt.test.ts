@@ -124,6 +124,16 @@ describe('hunt: drawing run configurations', () => {
     const parsed = parseTestArgs(argv, () => 0);
     assert.ok(!parsed.help && parsed.config.valueCount === d.valueCount);
   });
+
+  it('search runs skip messages.html; the replay of a finding (and its printed command) keeps it', () => {
+    const f = fixedFor('lin-kv');
+    const d = drawRun(3, 0, f);
+    assert.ok(!testArgv(d, f, null).includes('--no-messages'));
+    const search = testArgv(d, f, '/tmp/x', false);
+    assert.ok(search.includes('--no-messages'));
+    const parsed = parseTestArgs(search, () => 0);
+    assert.ok(!parsed.help && parsed.config.messages === false);
+  });
 });
 
 describe('hunt: the fault pool', () => {

@@ -131,8 +131,13 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalRotations, finalHealS, valueCount, txn };
 }
 
-/** The `maelstrom-local test` arguments (after `test`) that run exactly this configuration. */
-export function testArgv(d: RunDraw, fixed: HuntFixed, store: string | null): string[] {
+/**
+ * The `maelstrom-local test` arguments (after `test`) that run exactly this
+ * configuration. `recordMessages: false` adds `--no-messages`: the hunt's
+ * search runs skip messages.html (about 2 s a run at full speed, time that
+ * buys more runs), and the replays of a finding, which people look at, keep it.
+ */
+export function testArgv(d: RunDraw, fixed: HuntFixed, store: string | null, recordMessages = true): string[] {
   const a = [
     '-w', fixed.workload,
     '--bin', fixed.bin,
@@ -151,6 +156,7 @@ export function testArgv(d: RunDraw, fixed: HuntFixed, store: string | null): st
   if (d.finalRotations > 0) a.push('--final-rotations', String(d.finalRotations));
   if (d.finalHealS !== null) a.push('--final-heal', String(d.finalHealS));
   a.push('--seed', String(d.seed));
+  if (!recordMessages) a.push('--no-messages');
   if (store !== null) a.push('--store', store);
   if (fixed.binArgs.length > 0) a.push('--', ...fixed.binArgs);
   return a;

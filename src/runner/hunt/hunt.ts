@@ -122,7 +122,7 @@ export async function runHunt(plan: HuntPlan, deps: HuntDeps): Promise<HuntOutco
     const i = runs.length;
     const draw = drawRun(args.seed, i, fixed);
     const storeRoot = path.join(plan.huntDir, `run-${pad(i)}`);
-    const argv = testArgv(draw, fixed, storeRoot);
+    const argv = testArgv(draw, fixed, storeRoot, false);
     const runStart = deps.now();
     const ticker = deps.isTTY ? setInterval(() => progress(`${status(i, draw)} ... ${secs(deps.now() - runStart)} s`, false), 1000) : null;
     if (deps.isTTY) progress(`${status(i, draw)} ...`, false);
