@@ -117,7 +117,7 @@ bench-quick: build ## A ~1.5 minute subset of make bench
 
 # bench-efficiency: BASELINE=/path/to/an/older/dist/raft-node.js runs it side by side (ratios in one run).
 BASELINE ?=
-bench-efficiency: build ## Msgs/op and latency at rate 100, open-loop 3000, --latency 10, peak, single node (~3 min; BASELINE=old bundle: ~6 min)
+bench-efficiency: build ## Msgs/op and latency at rate 100, open-loop 3000, --latency 10 (medians of 3), peak, single node (~5 min; BASELINE=old bundle: ~10 min)
 	$(TS_NODE) bench/efficiency.ts $(if $(BASELINE),--baseline $(BASELINE))
 
 MINUTES ?= 10
