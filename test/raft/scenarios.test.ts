@@ -488,6 +488,16 @@ describe('raft scenarios: snapshots and compaction (§7)', () => {
 });
 
 describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
+  /** n1 leads with adaptive batching; one committed entry measured each follower's ack round trip (within a tick). */
+  function adaptiveNet(config: { heartbeatTicks?: number }): Net {
+    const net = new Net(ids3, { adaptiveBatching: true, ...config });
+    net.elect('n1');
+    net.tick(ids3, 2);
+    net.n('n1').propose(['warm']);
+    net.settle();
+    return net;
+  }
+
   function stalledFollowerNet(maxInflightMsgs: number, maxMsgBytes = 64 * 1024): Net {
     const net = new Net(ids3, { maxInflightMsgs, maxMsgBytes });
     net.elect('n1');
@@ -559,11 +569,7 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
   });
 
   it('adaptive batching: entries proposed while an append is in flight to a fast follower leave as one batch on its ack', () => {
-    const net = new Net(ids3, { adaptiveBatching: true });
-    net.elect('n1');
-    net.tick(ids3, 2);
-    net.n('n1').propose(['warm']); // measures each follower's ack round trip: within a tick
-    net.settle();
+    const net = adaptiveNet({});
     const start = net.sent.length;
     net.r('n2').stalled = true;
     net.r('n3').stalled = true;
@@ -582,11 +588,7 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
   });
 
   it('adaptive batching never makes a read wait: a read that needs held entries sends them at once', () => {
-    const net = new Net(ids3, { adaptiveBatching: true, heartbeatTicks: 5 });
-    net.elect('n1');
-    net.tick(ids3, 2);
-    net.n('n1').propose(['warm']);
-    net.settle();
+    const net = adaptiveNet({ heartbeatTicks: 5 });
     const start = net.sent.length;
     net.r('n2').stalled = true;
     net.r('n3').stalled = true;
@@ -603,11 +605,7 @@ describe('raft scenarios: pipelining and batching (thesis §10.2.1)', () => {
   });
 
   it('adaptive batching holds entries for at most a tick, and never for a follower with a long round trip', () => {
-    const net = new Net(ids3, { adaptiveBatching: true, heartbeatTicks: 5 });
-    net.elect('n1');
-    net.tick(ids3, 2);
-    net.n('n1').propose(['warm']);
-    net.settle();
+    const net = adaptiveNet({ heartbeatTicks: 5 });
     const start = net.sent.length;
     net.r('n2').stalled = true; // n2 never answers in time
     net.n('n1').propose(['a']);
