@@ -56,6 +56,7 @@
 import type { Entry, HardState, Message, NodeId, ProposeResult, RaftConfig, RaftStatus, ReadIndexResult, Ready, Recovered, SoftState } from './types';
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
+import { pairIsQuorum } from './quorum';
 import { expireForwardedReads, flushReads, requestRead, widenReadRounds } from './reads';
 import { afterCommit, appendAsLeader, commitByPair, flushHeldAppends, maybeCommit, periodicHeartbeat } from './replication';
 import { RaftState, sameHardState, sameSoftState } from './state';
@@ -162,7 +163,7 @@ export class RaftNode {
     m.durable = durable;
     // The follower commits by itself only up to an entry of this term (commitByPair).
     const upTo = Math.min(durable, m.prevIndex + m.entries.length);
-    const pr = s.voters.length === 3 && s.log.term(upTo) === s.term ? s.progress.get(m.to) : undefined;
+    const pr = pairIsQuorum(s.voters) && s.log.term(upTo) === s.term ? s.progress.get(m.to) : undefined;
     if (pr) pr.sentCommit = Math.max(pr.sentCommit, upTo);
   }
 

@@ -38,6 +38,15 @@ export function voteOutcome(voters: readonly NodeId[], votes: ReadonlyMap<NodeId
   return 'pending';
 }
 
+/**
+ * Exactly three voters: the leader and any one follower are a quorum. Commit
+ * by pair and the read index that allows for it (replication.ts, reads.ts)
+ * rest on this; a membership change must re-decide it per configuration.
+ */
+export function pairIsQuorum(voters: readonly NodeId[]): boolean {
+  return voters.length === 3;
+}
+
 /** True when the voters for which `isActive` holds form a majority. */
 export function hasQuorum(voters: readonly NodeId[], isActive: (id: NodeId) => boolean): boolean {
   let n = 0;

@@ -5,13 +5,13 @@
  * drops that follow a change of leader or term.
  */
 import type { Message, NodeId, ReadIndexResult } from './types';
-import { hasQuorum, quorumSize, quorumValue } from './quorum';
+import { hasQuorum, pairIsQuorum, quorumSize, quorumValue } from './quorum';
 import type { ReadRequest } from './read-only';
-import { flushHeldAppends, sendHeartbeat } from './replication';
+import { flushHeldAppends, sendHeartbeat, tellCommit } from './replication';
+import type { ForwardedRead, RaftState } from './state';
 
 /** Ticks a read round waits for its first followers before asking the rest (one tick is 10 ms by default). */
 const WIDEN_AFTER_TICKS = 2;
-import type { ForwardedRead, RaftState } from './state';
 
 /** RaftNode.readIndex: a leader runs the read; a follower queues it for the leader. */
 export function requestRead(s: RaftState, context: string): ReadIndexResult {
@@ -69,7 +69,7 @@ function askerCompletesQuorum(s: RaftState, req: ReadRequest): boolean {
  * a commit already under way, never miss one.
  */
 export function readIndexNow(s: RaftState): number {
-  if (s.voters.length !== 3) return s.log.committed;
+  if (!pairIsQuorum(s.voters)) return s.log.committed;
   const durable = s.selfMatch();
   return durable > s.log.committed && s.log.term(durable) === s.term ? durable : s.log.committed;
 }
@@ -109,10 +109,8 @@ function completeReads(s: RaftState, index: number, requests: ReadRequest[]): vo
       // The asker waits until it has applied `index`: tell it what it may
       // commit, and make sure it hears when the commit reaches the index.
       const pr = s.pr(r.origin);
-      const commit = Math.min(pr.match, s.log.committed);
-      pr.sentCommit = Math.max(pr.sentCommit, commit);
       pr.commitWanted = Math.max(pr.commitWanted, index);
-      s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index, reject: false, commit });
+      s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index, reject: false, commit: tellCommit(s, pr) });
     }
   }
 }

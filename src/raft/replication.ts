@@ -5,7 +5,7 @@
  * window (progress.ts), acknowledgement and rejection handling, heartbeats.
  */
 import type { Entry, Message, NodeId } from './types';
-import { quorumValue } from './quorum';
+import { pairIsQuorum, quorumValue } from './quorum';
 import { ackReadRound, releaseReadsAwaitingTermCommit } from './reads';
 import { sendSnapshotChunk, startSnapshot } from './snapshot';
 import type { Progress } from './progress';
@@ -30,18 +30,17 @@ export function handleAppend(s: RaftState, m: Message & { type: 'append' }): voi
   // Fast backtracking: tell the leader the newest of our entries that could
   // still match, so it skips every entry of the conflicting term at once.
   const hint = s.log.findConflictByTerm(Math.min(m.prevIndex, s.log.lastIndex()), m.prevTerm);
-  s.send({ type: 'append-resp', from: s.id, to: m.from, term: s.term, reject: true, index: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term, ...echoSentAt(m) }, false);
+  s.send({ type: 'append-resp', from: s.id, to: m.from, term: s.term, reject: true, index: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term, ...echoSentAt(m.sentAt) }, false);
 }
 
 /** The append's send time travels back so the leader can count the answer as lease evidence. */
-function echoSentAt(m: Message & { type: 'append' }): { sentAt?: number } {
-  return m.sentAt === undefined ? {} : { sentAt: m.sentAt };
+function echoSentAt(sentAt: number | undefined): { sentAt?: number } {
+  return sentAt === undefined ? {} : { sentAt };
 }
 
 /** `sentAt`: the send time of the append answered, if it carried one (snapshots do not). */
 export function sendAppendAck(s: RaftState, to: NodeId, index: number, sentAt?: number): void {
-  const ack: Message = { type: 'append-resp', from: s.id, to, term: s.term, reject: false, index, hintIndex: 0, hintTerm: 0 };
-  if (sentAt !== undefined) ack.sentAt = sentAt;
+  const ack: Message = { type: 'append-resp', from: s.id, to, term: s.term, reject: false, index, hintIndex: 0, hintTerm: 0, ...echoSentAt(sentAt) };
   // The ack promises the entries are durable: it must wait for this ready's fsync.
   s.send(ack, s.cfg.faults.ackBeforePersist !== true);
 }
@@ -68,7 +67,7 @@ function notePair(s: RaftState, matched: number, durable: number | undefined): v
  * tell us the commit, which a reply waiting here would otherwise pay.
  */
 export function commitByPair(s: RaftState): void {
-  if (s.role !== 'follower' || s.voters.length !== 3 || s.pairTerm !== s.term) return;
+  if (s.role !== 'follower' || !pairIsQuorum(s.voters) || s.pairTerm !== s.term) return;
   const leaderHolds = s.cfg.faults.pairCommitWithoutLeaderDurability === true ? s.pairMatched : s.pairDurable;
   const idx = Math.min(leaderHolds, s.pairMatched, s.selfMatch());
   if (idx > s.log.committed && s.log.term(idx) === s.term) s.log.commitTo(idx);
@@ -125,10 +124,19 @@ export function afterCommit(s: RaftState): void {
 /** A quiet commit notice to `to` if a reply waits there for an index we can now report as committed. */
 export function notifyCommit(s: RaftState, to: NodeId): void {
   const pr = s.pr(to);
+  if (pr.commitWanted <= pr.sentCommit || Math.min(pr.match, s.log.committed) <= pr.sentCommit) return;
+  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit: tellCommit(s, pr), context: null, sentAt: s.now, quiet: true });
+}
+
+/**
+ * The commit index a message to this follower may carry without an entry
+ * check of its own (heartbeats, read-index answers): ours, capped at what it
+ * is known to hold. Recorded as told, so notifyCommit does not repeat it.
+ */
+export function tellCommit(s: RaftState, pr: Progress): number {
   const commit = Math.min(pr.match, s.log.committed);
-  if (pr.commitWanted <= pr.sentCommit || commit <= pr.sentCommit) return;
-  pr.sentCommit = commit;
-  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit, context: null, sentAt: s.now, quiet: true });
+  pr.sentCommit = Math.max(pr.sentCommit, commit);
+  return commit;
 }
 
 /**
@@ -242,10 +250,6 @@ function creditLease(s: RaftState, pr: Progress, sentAt: number): void {
   if (sentAt <= s.now && sentAt > pr.leaseAckedAt) pr.leaseAckedAt = sentAt;
 }
 
-export function bcastHeartbeat(s: RaftState): void {
-  for (const id of s.peers) sendHeartbeat(s, id);
-}
-
 /**
  * The leader's periodic heartbeat, skipped for a follower that needs none:
  * one that got an append within the heartbeat interval (its election timer
@@ -267,10 +271,7 @@ export function periodicHeartbeat(s: RaftState): void {
 }
 
 export function sendHeartbeat(s: RaftState, to: NodeId): void {
-  const pr = s.pr(to);
-  const commit = Math.min(pr.match, s.log.committed);
-  pr.sentCommit = Math.max(pr.sentCommit, commit);
-  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit, context: s.readOnly.newestId(), sentAt: s.now });
+  s.send({ type: 'heartbeat', from: s.id, to, term: s.term, commit: tellCommit(s, s.pr(to)), context: s.readOnly.newestId(), sentAt: s.now });
 }
 
 export function handleHeartbeatResponse(s: RaftState, m: Message & { type: 'heartbeat-resp' }): void {
