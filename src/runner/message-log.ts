@@ -163,23 +163,11 @@ export class MessageLog {
     // A run has a handful of types: comparing short strings beats hashing each freshly parsed one (profiled).
     const types = this.types;
     for (let k = 0; k < types.length && k < 32; k++) if (types[k] === t) return k;
-    let i = this.typeIndex.get(t);
-    if (i === undefined) {
-      i = this.types.length;
-      this.types.push(t);
-      this.typeIndex.set(t, i);
-    }
-    return i;
+    return intern(types, this.typeIndex, t);
   }
 
   private lane(id: string): number {
-    let i = this.laneIndex.get(id);
-    if (i === undefined) {
-      i = this.lanes.length;
-      this.lanes.push(id);
-      this.laneIndex.set(id, i);
-    }
-    return i;
+    return intern(this.lanes, this.laneIndex, id);
   }
 
   /** Doubling keeps the amortised cost per message constant. */
@@ -219,4 +207,15 @@ function envelopeText(line: string): string {
   } catch {
     return '{}';
   }
+}
+
+/** The index of `key` in `list`, appending it (and recording it in `index`) the first time. */
+function intern(list: string[], index: Map<string, number>, key: string): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.length;
+    list.push(key);
+    index.set(key, i);
+  }
+  return i;
 }
