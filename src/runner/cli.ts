@@ -2,6 +2,7 @@ import { FINAL_READ_BOUND_MS, FINAL_READ_RECOVERY_MS, ROTATION_ISOLATE_MS, ROTAT
 import { LIN_KV_VALUE_COUNT } from './workload';
 import { DEFAULT_TOPOLOGY, TOPOLOGY_NAMES } from '../../workloads/broadcast/topology';
 import { HEAVY_TAIL_CAP, LATENCY_DISTS, LatencyDist, LOGNORMAL_SIGMA, PARETO_SHAPE } from './latency';
+import { MEMBERSHIP_TIMEOUT_MS, MIN_VOTERS } from './membership';
 import { EXTENSION_FAULTS, LOSSY_PROBABILITY, NEMESIS_FAULTS, NemesisFault, SHIFT_MAX, SHIFT_MIN, SLOW_CAP_MS, SLOW_MEAN_MS, TRANSFER_TIMEOUT_MS } from './nemesis';
 
 /** Everything `maelstrom-local test` was asked to do, validated. */
@@ -142,6 +143,11 @@ export function usage(): string {
     '                    or a candidate) is cut off after 0-7 more messages, for 0.2-1 s; again if it comes back leading',
     '  transfer          ask a random node to hand leadership to a random voter (admin request raft_transfer_leader,',
     `                    README "Admin protocol"); every step is a start, answered within ${TRANSFER_TIMEOUT_MS / 1000} s; a node answering 10 is left alone`,
+    '  membership        one configuration change per step (admin request raft_reconfigure to a random node, README',
+    '                    "Admin protocol"), cycling through one node\'s life: remove a voter, add it back as a learner,',
+    `                    promote it; one change at a time, a majority of the voters alive (not killed/paused), never below ${MIN_VOTERS}`,
+    `                    voters; the configuration is learned with raft_status first and after an answer in doubt (0 or no`,
+    `                    answer within ${MEMBERSHIP_TIMEOUT_MS / 1000} s); a node answering 10 is recorded once and left alone`,
     '  Kill faults need a node that persists its state (e.g. `-- --data-dir DIR` for dist/raft-node.js).',
     `Latency: pareto = Pareto, shape ${PARETO_SHAPE}, capped at ${HEAVY_TAIL_CAP}x the mean and scaled so the capped mean is --latency;`,
     `  lognormal = exp(N(mu, ${LOGNORMAL_SIGMA})) with mean --latency, capped the same way. Both in fractional ms.`,

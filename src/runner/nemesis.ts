@@ -4,6 +4,15 @@ import { Grudge } from './network';
 import { Rng } from './rng';
 import { Scheduler, TimerHandle } from './scheduler';
 import { LeaderStriker } from './strike';
+import {
+  LearnedMembership,
+  Membership,
+  MEMBERSHIP_STATUS_TIMEOUT_MS,
+  MEMBERSHIP_TIMEOUT_MS,
+  nextMembershipChange,
+  pickLearned,
+  reconfigureOutcome,
+} from './membership';
 
 /** Fault kinds. Only `partition` exists in real Maelstrom; the others are our extensions. */
 export const NEMESIS_FAULTS = [
@@ -23,6 +32,7 @@ export const NEMESIS_FAULTS = [
   'slow',
   'strike-leader',
   'transfer',
+  'membership',
 ] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 export const EXTENSION_FAULTS: readonly NemesisFault[] = NEMESIS_FAULTS.filter((f) => f !== 'partition');
@@ -393,6 +403,160 @@ function transferPackage(opts: NemesisOptions, rng: Rng): FaultPackage {
   };
 }
 
+/** What the membership package needs from the Nemesis besides its options. */
+interface MembershipContext {
+  /** Nodes a kill or pause fault holds down right now. */
+  down(): ReadonlySet<string>;
+  /** False once the nemesis stopped or its time is up: no new change may start. */
+  live(): boolean;
+}
+
+/**
+ * membership (extension, membership.ts): each step asks a random node for
+ * one configuration change with the admin request `raft_reconfigure`,
+ * cycling through one node's life: remove a voter, add it back as a learner,
+ * promote it. One change at a time (a step while one is pending does
+ * nothing). The runner keeps the configuration from its own requests and the
+ * answers; it learns it with `raft_status` from every node (a leader with the
+ * highest term wins) before the first change and after an answer that leaves
+ * it in doubt, then makes the change in the same step. Recorded as
+ * `start-membership` {node, voters, learners} -> "requested" and
+ * `stop-membership` {...} -> ["ok", {voters, learners}], ["error", code, text]
+ * or "timeout"; a learning round as `learn-membership` -> ["learned", {from,
+ * term, voters, learners}] or "unknown". A node answering 10 is recorded
+ * once as "not-supported" and the fault asks nothing more. After the final
+ * heal no change starts; one in flight still gets its answer recorded, and
+ * if that answer is in doubt the runner learns (and records) what is in place.
+ */
+function membershipPackage(opts: NemesisOptions, rng: Rng, ctx: MembershipContext): FaultPackage {
+  const nodes = opts.nodes;
+  const target = opts.target;
+  let unsupported = false;
+  let halted = false;
+  /** The configuration as the runner believes it; null = unknown, learn it first. */
+  let config: Membership | null = null;
+  let pending: { what: 'change'; label: string } | { what: 'learn' } | null = null;
+
+  const change = (): NemesisEvent | null => {
+    const request = target.request;
+    if (!request || config === null) return null;
+    const c = nextMembershipChange(config, nodes, ctx.down(), rng);
+    if (c === null) return null;
+    const node = rng.pick(nodes);
+    const value = { node, voters: c.next.voters, learners: c.next.learners };
+    pending = { what: 'change', label: `${node}: ${c.kind} ${c.node}` };
+    // Sent after this step's event is recorded, so the answer always comes after it in the history.
+    opts.scheduler.defer(() =>
+      request(node, { type: 'raft_reconfigure', voters: c.next.voters, learners: c.next.learners }, MEMBERSHIP_TIMEOUT_MS, (reply) => {
+        pending = null;
+        const out = reconfigureOutcome(reply, c.next, nodes);
+        if (out.kind === 'ok') config = out.config as Membership;
+        else if (out.kind === 'indefinite') config = null;
+        else if (out.kind === 'unsupported') unsupported = true;
+        opts.record({ f: 'stop-membership', value, result: out.result });
+        // After the final heal: do not leave a change in doubt; learn what is in place (and make no change).
+        if (halted && config === null && !unsupported) learn();
+      }),
+    );
+    return { f: 'start-membership', value, result: 'requested' };
+  };
+
+  /** Ask every node's raft_status; the answers decide `config`; then (while live) make this step's change. */
+  const learn = (): void => {
+    const request = target.request;
+    if (!request) return;
+    pending = { what: 'learn' };
+    const answers: Array<{ node: string; reply: Record<string, unknown> | null }> = [];
+    opts.scheduler.defer(() => {
+      for (const node of nodes) {
+        request(node, { type: 'raft_status' }, MEMBERSHIP_STATUS_TIMEOUT_MS, (reply) => {
+          answers.push({ node, reply });
+          if (answers.length < nodes.length) return;
+          pending = null;
+          const refused = answers.find((a) => a.reply?.type === 'error' && a.reply.code === 10);
+          if (refused) {
+            unsupported = true;
+            opts.record({ f: 'learn-membership', value: { node: refused.node }, result: 'not-supported' });
+            return;
+          }
+          const learned: LearnedMembership | null = pickLearned(answers, nodes);
+          config = learned === null ? null : { voters: learned.voters, learners: learned.learners };
+          opts.record({
+            f: 'learn-membership',
+            value: { nodes: [...nodes] },
+            result: learned === null ? 'unknown' : ['learned', { from: learned.from, term: learned.term, voters: learned.voters, learners: learned.learners }],
+          });
+          if (config !== null && !halted && ctx.live()) {
+            const ev = change();
+            if (ev) opts.record(ev);
+          }
+        });
+      }
+    });
+  };
+
+  return {
+    fault: 'membership',
+    network: false,
+    step() {
+      if (unsupported || halted || pending !== null || !target.request) return null;
+      if (config === null) {
+        learn();
+        return null;
+      }
+      return change();
+    },
+    // Nothing to undo: the last configuration stays in place. No new change starts after this.
+    heal: () => {
+      halted = true;
+      return null;
+    },
+    describeActive: () => {
+      const p = pending as { what: 'change'; label: string } | { what: 'learn' } | null;
+      if (p === null) return null;
+      return p.what === 'learn' ? 'membership (learning the configuration)' : `membership ${p.label}`;
+    },
+  };
+}
+
+/** Wraps `t` to count, per node, how many kill/pause holds keep it down (restart/resume release them). */
+function trackDown(t: FaultTarget, holds: Map<string, number>): FaultTarget {
+  const take = (n: string): void => void holds.set(n, (holds.get(n) ?? 0) + 1);
+  const give = (n: string): void => {
+    const k = (holds.get(n) ?? 0) - 1;
+    if (k > 0) holds.set(n, k);
+    else holds.delete(n);
+  };
+  const w: FaultTarget = {
+    partition: (g, owner) => t.partition(g, owner),
+    heal: (owner) => t.heal(owner),
+    kill: (n) => {
+      take(n);
+      t.kill(n);
+    },
+    restart: (n) => {
+      give(n);
+      t.restart(n);
+    },
+    pause: (n) => {
+      take(n);
+      t.pause(n);
+    },
+    resume: (n) => {
+      give(n);
+      t.resume(n);
+    },
+    setLoss: (p) => t.setLoss(p),
+    setDuplicate: (p) => t.setDuplicate(p),
+    setSlow: (slow) => t.setSlow(slow),
+  };
+  const { observeSends, trafficCounts, request } = t;
+  if (observeSends) w.observeSends = (cb) => observeSends.call(t, cb);
+  if (trafficCounts) w.trafficCounts = (windowMs) => trafficCounts.call(t, windowMs);
+  if (request) w.request = (node, body, timeoutMs, done) => request.call(t, node, body, timeoutMs, done);
+  return w;
+}
+
 /**
  * strike-leader (extension, strike.ts): a start arms the striker, which cuts
  * off each node that starts to lead a few messages later, by itself, until
@@ -456,17 +620,26 @@ export class Nemesis {
   private readonly packages: FaultPackage[];
   private timer: TimerHandle | null = null;
   private stopped = false;
+  /** Kill/pause holds per node (the membership fault keeps a majority of voters among the others). */
+  private readonly downHolds = new Map<string, number>();
 
   constructor(private readonly opts: NemesisOptions) {
     const rng = opts.rng;
-    this.packages = opts.faults.map((f) => {
+    const target = trackDown(opts.target, this.downHolds);
+    const o: NemesisOptions = { ...opts, target };
+    const limit = opts.healAt ?? opts.stopAt;
+    const membership: MembershipContext = {
+      down: () => new Set(this.downHolds.keys()),
+      live: () => !this.stopped && this.opts.scheduler.now() < limit,
+    };
+    this.packages = o.faults.map((f) => {
       switch (f) {
         case 'partition':
-          return partitionPackage(opts.nodes, rng.fork('partition'), opts.target);
+          return partitionPackage(o.nodes, rng.fork('partition'), target);
         case 'partition-leader':
-          return partitionLeaderPackage(opts.nodes, rng.fork(f), opts.target);
+          return partitionLeaderPackage(o.nodes, rng.fork(f), target);
         case 'partition-shift':
-          return partitionShiftPackage(opts.nodes, rng.fork(f), opts.target);
+          return partitionShiftPackage(o.nodes, rng.fork(f), target);
         case 'kill':
         case 'kill-minority':
         case 'kill-majority':
@@ -475,16 +648,18 @@ export class Nemesis {
         case 'pause':
         case 'pause-leader':
         case 'pause-all':
-          return processPackage(f, opts.nodes, rng.fork(f), opts.target);
+          return processPackage(f, o.nodes, rng.fork(f), target);
         case 'slow':
-          return slowPackage(opts.nodes, rng.fork(f), opts.target);
+          return slowPackage(o.nodes, rng.fork(f), target);
         case 'strike-leader':
-          return strikePackage(opts, rng.fork(f));
+          return strikePackage(o, rng.fork(f));
         case 'transfer':
-          return transferPackage(opts, rng.fork(f));
+          return transferPackage(o, rng.fork(f));
+        case 'membership':
+          return membershipPackage(o, rng.fork(f), membership);
         case 'loss':
         case 'duplicate':
-          return lossyPackage(f, opts.target);
+          return lossyPackage(f, target);
       }
     });
   }
