@@ -81,8 +81,13 @@ export function resetTimers(s: RaftState): void {
 // ---------------------------------------------------------------------------
 // Time
 
-/** A follower's or candidate's tick: campaign once the randomized timeout runs out. */
+/** A follower's or candidate's tick: campaign once the randomized timeout runs out (voters only). */
 export function tickElection(s: RaftState): void {
+  if (!s.mayCampaign()) {
+    // A learner, or a node removed from the configuration, never stands for election.
+    s.electionElapsed = 0;
+    return;
+  }
   s.electionElapsed++;
   if (s.electionElapsed >= s.randomizedElectionTimeout) {
     s.electionElapsed = 0;
@@ -96,7 +101,7 @@ export function tickElection(s: RaftState): void {
  */
 export function checkQuorum(s: RaftState): boolean {
   if (!s.cfg.checkQuorum) return true;
-  const active = hasQuorum(s.voters, (id) => id === s.id || s.pr(id).recentActive);
+  const active = hasQuorum(s.quorum, (id) => id === s.id || s.pr(id).recentActive);
   for (const pr of s.progress.values()) pr.recentActive = false;
   if (active) return true;
   // Check-quorum (thesis §6.2): a leader cut off from a majority
@@ -117,11 +122,11 @@ function hup(s: RaftState): void {
 
 function preCampaign(s: RaftState): void {
   becomePreCandidate(s);
-  if (voteOutcome(s.voters, s.votes) === 'won') {
+  if (voteOutcome(s.quorum, s.votes) === 'won') {
     campaign(s, false);
     return;
   }
-  for (const to of s.peers) {
+  for (const to of s.voterPeers) {
     s.send({ type: 'pre-vote', from: s.id, to, term: s.term + 1, lastIndex: s.log.lastIndex(), lastTerm: s.log.lastTerm() });
   }
 }
@@ -129,11 +134,11 @@ function preCampaign(s: RaftState): void {
 /** `transfer`: the leader asked for this election (TimeoutNow), so voters skip stickiness. */
 export function campaign(s: RaftState, transfer: boolean): void {
   becomeCandidate(s);
-  if (voteOutcome(s.voters, s.votes) === 'won') {
+  if (voteOutcome(s.quorum, s.votes) === 'won') {
     becomeLeader(s);
     return;
   }
-  for (const to of s.peers) {
+  for (const to of s.voterPeers) {
     s.send({ type: 'vote', from: s.id, to, term: s.term, lastIndex: s.log.lastIndex(), lastTerm: s.log.lastTerm(), transfer });
   }
 }
@@ -170,7 +175,7 @@ export function handleVoteRequest(s: RaftState, m: Message & { type: 'pre-vote' 
 
 export function tally(s: RaftState, from: NodeId, granted: boolean): void {
   if (!s.votes.has(from)) s.votes.set(from, granted);
-  const outcome = voteOutcome(s.voters, s.votes);
+  const outcome = voteOutcome(s.quorum, s.votes);
   if (outcome === 'won') {
     if (s.role === 'pre-candidate') campaign(s, false);
     else becomeLeader(s);

@@ -5,3 +5,5 @@
 export * from './types';
 export { RaftNode } from './node';
 export { RaftInvariantError, RaftUsageError } from './errors';
+export type { Membership } from './membership';
+export { decodeMembership, encodeMembership, membershipProblem } from './membership';

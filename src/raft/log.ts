@@ -9,9 +9,13 @@
  * - entries are contiguous, start at snapshotIndex + 1, and terms never decrease;
  * - committed entries are never truncated or replaced;
  * - committed never decreases and never exceeds lastIndex.
+ *
+ * It also tracks the configurations its entries set (`members`), because the
+ * configuration in effect is a property of the log (membership.ts).
  */
-import type { Entry, NodeId, Snapshot } from './types';
+import type { Entry, Snapshot } from './types';
 import { invariant } from './errors';
+import { MembershipHistory, membershipOfSnapshot, snapshotMetaFields, type Membership } from './membership';
 
 export class RaftLog {
   /** Newest snapshot known locally (sent to followers that are too far behind). */
@@ -24,11 +28,14 @@ export class RaftLog {
   unstableFrom: number;
   /** A snapshot received from the leader that storage has not been handed yet. */
   pendingSnapshot: Snapshot | null = null;
+  /** The configurations this log holds; `members.current()` is the one in effect. */
+  readonly members: MembershipHistory;
 
-  constructor(snapshot: Snapshot | null, entries: Entry[], committed: number) {
+  constructor(snapshot: Snapshot | null, entries: Entry[], committed: number, boot: Membership) {
     this.snapshot = snapshot;
     this.snapIndex = snapshot ? snapshot.meta.index : 0;
     this.snapTerm = snapshot ? snapshot.meta.term : 0;
+    this.members = snapshot ? new MembershipHistory(membershipOfSnapshot(snapshot.meta), this.snapIndex) : new MembershipHistory(boot, 0);
     this.entries = [];
     for (const e of entries) this.appendChecked(e);
     this.committed = Math.max(committed, this.snapIndex);
@@ -166,16 +173,18 @@ export class RaftLog {
     this.entries = [];
     this.committed = snapshot.meta.index;
     this.unstableFrom = this.snapIndex + 1;
+    this.members.reset(membershipOfSnapshot(snapshot.meta), snapshot.meta.index);
   }
 
   /** The application snapshotted its state at `index`: discard the prefix up to it. */
-  compact(index: number, data: string, voters: NodeId[]): void {
+  compact(index: number, data: string): void {
     invariant(index > this.snapIndex && index <= this.committed, () => `compact(${index}) outside (${this.snapIndex}, ${this.committed}]`);
     const term = this.term(index) as number;
     this.entries = this.entries.slice(index - this.snapIndex);
     this.snapIndex = index;
     this.snapTerm = term;
-    this.snapshot = { meta: { index, term, voters: [...voters] }, data };
+    this.snapshot = { meta: { index, term, ...snapshotMetaFields(this.members.at(index)) }, data };
+    this.members.compactedTo(index);
     if (this.unstableFrom <= index) this.unstableFrom = index + 1;
   }
 
@@ -195,6 +204,7 @@ export class RaftLog {
     const first = entries[0].index;
     invariant(first > this.snapIndex && first <= this.lastIndex() + 1, () => `append at ${first} leaves a gap (log ${this.firstIndex()}..${this.lastIndex()})`);
     this.entries.length = first - this.snapIndex - 1;
+    this.members.truncatedFrom(first);
     if (this.unstableFrom > first) this.unstableFrom = first;
     for (const e of entries) this.appendChecked(e);
   }
@@ -204,5 +214,6 @@ export class RaftLog {
     invariant(e.index === expected, () => `log matching: entry index ${e.index}, expected ${expected}`);
     invariant(e.term >= this.lastTerm(), () => `entry ${e.index} has term ${e.term} below the previous term ${this.lastTerm()}`);
     this.entries.push(e);
+    this.members.appended(e);
   }
 }

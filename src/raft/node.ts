@@ -53,7 +53,9 @@
  * term), re-applies committed entries after the snapshot through
  * committedEntries, and learns everything else from the current leader.
  */
-import type { Entry, HardState, Message, NodeId, ProposeResult, RaftConfig, RaftStatus, ReadIndexResult, Ready, Recovered, SoftState } from './types';
+import type { Entry, HardState, MembershipResult, MembershipTarget, Message, NodeId, ProposeResult, RaftConfig, RaftStatus, ReadIndexResult, Ready, Recovered, SoftState } from './types';
+import { membersOf, type Membership } from './membership';
+import { proposeMembership } from './reconfigure';
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
 import { pairIsQuorum } from './quorum';
@@ -114,7 +116,7 @@ export class RaftNode {
   }
 
   step(message: Message): void {
-    const problem = messageProblem(message, this.s.id, this.s.voters);
+    const problem = messageProblem(message, this.s.id, this.s.cluster);
     if (problem !== null) {
       this.s.droppedMessages++;
       return;
@@ -159,11 +161,18 @@ export class RaftNode {
   stampOutgoing(m: Message): void {
     const s = this.s;
     if (m.type !== 'append' || s.role !== 'leader' || m.term !== s.term || m.from !== s.id) return;
+    // Only a follower that with us is a quorum of our configuration may commit by pair.
+    if (!pairIsQuorum(s.quorum, s.id, m.to)) return;
     const durable = s.selfMatch();
     m.durable = durable;
+    if (s.pairStampedTerm !== s.term) {
+      s.pairStampedTerm = s.term;
+      s.pairStamped = 0;
+    }
+    s.pairStamped = Math.max(s.pairStamped, durable);
     // The follower commits by itself only up to an entry of this term (commitByPair).
     const upTo = Math.min(durable, m.prevIndex + m.entries.length);
-    const pr = pairIsQuorum(s.voters) && s.log.term(upTo) === s.term ? s.progress.get(m.to) : undefined;
+    const pr = s.log.term(upTo) === s.term ? s.progress.get(m.to) : undefined;
     if (pr) pr.sentCommit = Math.max(pr.sentCommit, upTo);
   }
 
@@ -185,9 +194,41 @@ export class RaftNode {
     return this.s.role === 'leader' ? this.s.leadTransferee : null;
   }
 
-  /** The voter set (fixed at construction until membership changes exist). */
+  /**
+   * Leader only: start changing the configuration to `target` (reconfigure.ts).
+   * Done once `committedMembership` equals it and is not joint.
+   */
+  proposeMembership(target: MembershipTarget): MembershipResult {
+    if (typeof target !== 'object' || target === null || !Array.isArray(target.voters) || !Array.isArray(target.learners)) {
+      throw new RaftUsageError('proposeMembership() needs {voters: string[], learners: string[]}');
+    }
+    return proposeMembership(this.s, target);
+  }
+
+  /** The configuration in effect here: the newest one in this replica's log. */
+  get membership(): Membership {
+    return copyMembership(this.s.log.members.current());
+  }
+
+  /** The configuration that governs `index` (for a snapshot taken there); index must not be compacted away. */
+  membershipAt(index: number): Membership {
+    if (!Number.isSafeInteger(index) || index < this.s.log.snapshotIndex()) throw new RaftUsageError(`membershipAt(${index}): compacted or not an index`);
+    return copyMembership(this.s.log.members.at(index));
+  }
+
+  /** The configuration in effect at this replica's commit index. */
+  get committedMembership(): Membership {
+    return copyMembership(this.s.log.members.at(this.s.log.committed));
+  }
+
+  /** The voters of the configuration in effect (both halves while joint). */
   get voters(): readonly NodeId[] {
     return [...this.s.voters];
+  }
+
+  /** Whether this replica is a member (voter or learner) of the configuration in effect. */
+  get isMember(): boolean {
+    return membersOf(this.s.log.members.current()).includes(this.s.id);
   }
 
   compact(index: number, data: string): void {
@@ -196,7 +237,7 @@ export class RaftNode {
     if (index <= s.log.snapshotIndex()) return;
     const appliable = this.outstanding ? this.outstanding.appliedTo : this.applied;
     if (index > appliable) throw new RaftUsageError(`compact(${index}) beyond the applied index ${appliable}`);
-    s.log.compact(index, data, s.voters);
+    s.log.compact(index, data);
   }
 
   persisted(index: number, term: number): void {
@@ -308,6 +349,7 @@ export class RaftNode {
       applied: this.applied,
       lastIndex: s.log.lastIndex(),
       firstIndex: s.log.firstIndex(),
+      ...copyMembership(s.log.members.current()),
       droppedMessages: s.droppedMessages,
     };
     if (s.role === 'leader') {
@@ -326,4 +368,8 @@ export class RaftNode {
   entryAt(index: number): Entry | null {
     return this.s.log.entry(index);
   }
+}
+
+function copyMembership(m: Membership): Membership {
+  return { voters: [...m.voters], outgoing: [...m.outgoing], learners: [...m.learners] };
 }

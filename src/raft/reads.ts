@@ -5,7 +5,7 @@
  * drops that follow a change of leader or term.
  */
 import type { Message, NodeId, ReadIndexResult } from './types';
-import { hasQuorum, pairIsQuorum, quorumSize, quorumValue } from './quorum';
+import { hasQuorum, pairIsQuorum, quorumValue } from './quorum';
 import type { ReadRequest } from './read-only';
 import { flushHeldAppends, sendHeartbeat, tellCommit } from './replication';
 import type { ForwardedRead, RaftState } from './state';
@@ -37,7 +37,7 @@ export function handleReadRequest(s: RaftState, req: ReadRequest): void {
     s.readsAwaitingTermCommit.push(req);
     return;
   }
-  if (s.peers.length === 0 || leaseValid(s) || askerCompletesQuorum(s, req)) {
+  if (hasQuorum(s.quorum, (id) => id === s.id) || leaseValid(s) || askerCompletesQuorum(s, req)) {
     completeReads(s, readIndexNow(s), [req]);
     return;
   }
@@ -57,21 +57,22 @@ export function handleReadRequest(s: RaftState, req: ReadRequest): void {
  */
 function askerCompletesQuorum(s: RaftState, req: ReadRequest): boolean {
   if (req.origin === s.id) return false;
-  return hasQuorum(s.voters, (id) => id === s.id || id === req.origin);
+  return pairIsQuorum(s.quorum, s.id, req.origin);
 }
 
 /**
- * The index a read must see. Normally our commit index; but with three
- * voters a follower commits by itself an entry of our term that we hold
+ * The index a read must see. Normally our commit index; but a follower that
+ * with us is a quorum commits by itself an entry of our term that we hold
  * durably and told it so (replication.ts, commitByPair), and may have
- * answered its client before its ack reaches us. Every such entry is in our
- * durable own-term prefix, so a read waits for that prefix: it may wait for
- * a commit already under way, never miss one.
+ * answered its client before its ack reaches us. Every such entry is at or
+ * below the highest durable prefix we stamped on an append this term
+ * (`pairStamped`, RaftNode.stampOutgoing), so a read waits for that prefix:
+ * it may wait for a commit already under way, never miss one. The stamp is
+ * a fact about our log, so it stays right across a change of configuration.
  */
 export function readIndexNow(s: RaftState): number {
-  if (!pairIsQuorum(s.voters)) return s.log.committed;
-  const durable = s.selfMatch();
-  return durable > s.log.committed && s.log.term(durable) === s.term ? durable : s.log.committed;
+  const stamped = s.pairStampedTerm === s.term && s.log.term(s.pairStamped) === s.term ? s.pairStamped : 0;
+  return Math.max(stamped, s.log.committed);
 }
 
 /** The first entry of this term committed: reads that arrived before it can start now. */
@@ -92,12 +93,17 @@ export function releaseReadsAwaitingTermCommit(s: RaftState): void {
  */
 function leaseValid(s: RaftState): boolean {
   if (!s.cfg.leaseReads || s.leaseForfeited || s.leadTransferee !== null) return false;
-  const start = quorumValue(s.voters, (id) => (id === s.id ? s.now : s.pr(id).leaseAckedAt));
+  const start = quorumValue(s.quorum, (id) => (id === s.id ? s.now : s.pr(id).leaseAckedAt));
   const length = s.cfg.faults.leaseOutlivesElection === true ? 3 * s.cfg.electionTicks : s.cfg.leaseTicks;
   return s.now < start + length;
 }
 
-function completeReads(s: RaftState, index: number, requests: ReadRequest[]): void {
+function completeReads(s: RaftState, index: number, all: ReadRequest[]): void {
+  // An asker the configuration dropped while its read waited gets no log from us to serve it with.
+  const requests = all.filter((r) => r.origin === s.id || s.progress.has(r.origin));
+  for (const r of all) {
+    if (r.origin !== s.id && !s.progress.has(r.origin)) s.send({ type: 'read-index-resp', from: s.id, to: r.origin, term: s.term, contexts: r.contexts, index: 0, reject: true });
+  }
   // A read waits for `index` to commit and apply: entries held back for a
   // bigger batch (replication.ts, holdForAck) would make it wait longer.
   const askerLacksEntries = requests.some((r) => r.origin !== s.id && s.pr(r.origin).next <= index);
@@ -117,7 +123,7 @@ function completeReads(s: RaftState, index: number, requests: ReadRequest[]): vo
 
 /** A heartbeat answer naming read round `context`: complete every round a quorum has now confirmed. */
 export function ackReadRound(s: RaftState, context: string, from: NodeId): void {
-  const done = s.readOnly.ack(context, from, (acks) => hasQuorum(s.voters, (id) => acks.has(id)));
+  const done = s.readOnly.ack(context, from, (acks) => hasQuorum(s.quorum, (id) => acks.has(id)));
   for (const round of done) completeReads(s, round.index, round.requests);
 }
 
@@ -151,16 +157,19 @@ export function flushReads(s: RaftState): void {
  * widenReadRounds pays for that insurance when it is needed.
  */
 function roundPeers(s: RaftState): NodeId[] {
-  const needed = quorumSize(s.voters.length) - 1;
-  if (needed >= s.peers.length) return s.peers;
-  return [...s.peers].sort((a, b) => s.pr(b).lastHeardAt - s.pr(a).lastHeardAt).slice(0, needed);
+  const peers = s.voterPeers;
+  // Joint, or not a voter ourselves: no shortcut, every voter hears the round.
+  if (s.quorum.length !== 1 || !s.isVoter()) return peers;
+  const needed = s.quorum[0].needed - 1;
+  if (needed >= peers.length) return peers;
+  return [...peers].sort((a, b) => s.pr(b).lastHeardAt - s.pr(a).lastHeardAt).slice(0, needed);
 }
 
 /** Leader tick: a round unconfirmed after WIDEN_AFTER_TICKS asks every follower. */
 export function widenReadRounds(s: RaftState): void {
   if (!s.readOnly.takeStale(s.now - WIDEN_AFTER_TICKS)) return;
   const asked = new Set(roundPeers(s));
-  for (const id of s.peers) if (!asked.has(id)) sendHeartbeat(s, id);
+  for (const id of s.voterPeers) if (!asked.has(id)) sendHeartbeat(s, id);
 }
 
 /** Leadership lost: no pending read can be confirmed by us any more. */

@@ -11,6 +11,7 @@ import { sendSnapshotChunk, startSnapshot } from './snapshot';
 import type { Progress } from './progress';
 import type { RaftState } from './state';
 import { transferIfCaughtUp } from './transfer';
+import { afterMembershipCommit } from './reconfigure';
 
 // ---------------------------------------------------------------------------
 // Follower side
@@ -67,7 +68,11 @@ function notePair(s: RaftState, matched: number, durable: number | undefined): v
  * tell us the commit, which a reply waiting here would otherwise pay.
  */
 export function commitByPair(s: RaftState): void {
-  if (s.role !== 'follower' || !pairIsQuorum(s.voters) || s.pairTerm !== s.term) return;
+  if (s.role !== 'follower' || s.pairTerm !== s.term || s.leader === null || !pairIsQuorum(s.quorum, s.id, s.leader)) return;
+  // Our configuration must be one the leader's log holds too (its entry within
+  // the matched prefix), not a stale entry past it; the leader stamps only
+  // while the pair is a quorum of its own configuration (RaftNode.stampOutgoing).
+  if (s.log.members.currentIndex() > s.pairMatched) return;
   const leaderHolds = s.cfg.faults.pairCommitWithoutLeaderDurability === true ? s.pairMatched : s.pairDurable;
   const idx = Math.min(leaderHolds, s.pairMatched, s.selfMatch());
   if (idx > s.log.committed && s.log.term(idx) === s.term) s.log.commitTo(idx);
@@ -89,7 +94,7 @@ export function appendAsLeader(s: RaftState, entries: Entry[]): void {
   // the leader counts itself only after persisted().
   for (const id of s.peers) sendAppend(s, id, false);
   // A single voter has nobody to wait for but its own disk.
-  if (s.peers.length === 0) maybeCommit(s);
+  if (s.voterPeers.length === 0) maybeCommit(s);
 }
 
 /**
@@ -98,7 +103,7 @@ export function appendAsLeader(s: RaftState, entries: Entry[]): void {
  */
 export function maybeCommit(s: RaftState): boolean {
   const self = s.selfMatch();
-  const idx = quorumValue(s.voters, (id) => (id === s.id ? self : s.pr(id).match));
+  const idx = quorumValue(s.quorum, (id) => (id === s.id ? self : s.pr(id).match));
   if (idx <= s.log.committed) return false;
   if (s.log.term(idx) !== s.term && s.cfg.faults.commitOldTermByCounting !== true) return false;
   const hadTermCommit = s.committedInTerm();
@@ -119,6 +124,7 @@ export function afterCommit(s: RaftState): void {
     sendAppend(s, id, false);
     notifyCommit(s, id);
   }
+  afterMembershipCommit(s);
 }
 
 /** A quiet commit notice to `to` if a reply waits there for an index we can now report as committed. */

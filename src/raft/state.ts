@@ -15,7 +15,9 @@
 import type { HardState, Message, NodeId, RaftConfig, ReadState, Recovered, Role, SoftState, TestingFaults } from './types';
 import { RaftInvariantError, RaftUsageError } from './errors';
 import { RaftLog } from './log';
-import type { Progress } from './progress';
+import { majorityOf, quorumSize, type Majority } from './quorum';
+import { membersOf, membershipProblem, votersOf, type Membership } from './membership';
+import { Progress } from './progress';
 import { ReadOnlyQueue, type ReadRequest } from './read-only';
 
 export interface ResolvedConfig {
@@ -83,13 +85,24 @@ function resolveConfig(c: RaftConfig): ResolvedConfig {
   };
 }
 
+/** What every handler asks of the configuration in effect, computed once per configuration. */
+interface MembershipView {
+  membership: Membership;
+  quorum: Majority[];
+  /** Everyone whose vote counts in some group of `quorum`. */
+  voters: NodeId[];
+  /** Everyone else the leader replicates to: voters, learners, the members just removed; not us. */
+  peers: NodeId[];
+  /** The peers whose answers count toward a quorum. */
+  voterPeers: NodeId[];
+}
+
 export class RaftState {
   readonly id: NodeId;
-  // The voter set is fixed today; a membership change would replace these
-  // two (and the quorum calls that read them) as one step.
-  readonly voters: NodeId[];
-  readonly peers: NodeId[];
+  /** Every node that may ever be a member: the senders step() accepts. */
+  readonly cluster: ReadonlySet<NodeId>;
   readonly cfg: ResolvedConfig;
+  private view: MembershipView | null = null;
 
   term: number;
   vote: NodeId | null;
@@ -124,6 +137,9 @@ export class RaftState {
   pairTerm = 0;
   pairDurable = 0;
   pairMatched = 0;
+  /** Leader: the highest durable prefix stamped on an append in term `pairStampedTerm` (reads.ts, readIndexNow). */
+  pairStamped = 0;
+  pairStampedTerm = 0;
 
   /** Highest (index, term) storage reported durable; valid while the log still has that term there. */
   persistedIndex: number;
@@ -151,19 +167,21 @@ export class RaftState {
   droppedMessages = 0;
 
   constructor(config: RaftConfig, recovered: Recovered) {
-    if (typeof config.id !== 'string' || !Array.isArray(config.voters) || !config.voters.includes(config.id)) {
-      throw new RaftUsageError(`config.voters must include config.id (${String(config.id)})`);
+    const learners = config.learners ?? [];
+    if (typeof config.id !== 'string' || !Array.isArray(config.voters) || !Array.isArray(learners) || (!config.voters.includes(config.id) && !learners.includes(config.id))) {
+      throw new RaftUsageError(`config.voters must include config.id (${String(config.id)}), or config.learners must`);
     }
-    if (new Set(config.voters).size !== config.voters.length) throw new RaftUsageError('config.voters has duplicates');
+    const boot: Membership = { voters: [...config.voters], outgoing: [], learners: [...learners] };
+    this.cluster = new Set(config.cluster ?? membersOf(boot));
+    const problem = membershipProblem(boot, this.cluster);
+    if (problem !== null) throw new RaftUsageError(`config: ${problem}`);
     if (typeof config.random !== 'function') throw new RaftUsageError('config.random must be a function returning [0,1)');
     this.id = config.id;
-    this.voters = [...config.voters];
-    this.peers = this.voters.filter((v) => v !== this.id);
     this.cfg = resolveConfig(config);
 
     const hs = recovered.hardState;
     try {
-      this.log = new RaftLog(recovered.snapshot, recovered.entries, hs.commit);
+      this.log = new RaftLog(recovered.snapshot, recovered.entries, hs.commit, boot);
     } catch (e) {
       if (e instanceof RaftInvariantError) throw new RaftUsageError(`recovered state is inconsistent: ${e.message}`);
       throw e;
@@ -173,6 +191,87 @@ export class RaftState {
     if (this.log.lastTerm() > this.term) throw new RaftUsageError(`recovered log has term ${this.log.lastTerm()} above hard state term ${this.term}`);
     this.persistedIndex = this.log.lastIndex();
     this.persistedTerm = this.log.lastTerm();
+  }
+
+  // -------------------------------------------------------------------------
+  // The configuration in effect (membership.ts)
+
+  /** The newest configuration in our log: in effect from the moment it is appended. */
+  get membership(): Membership {
+    return this.membershipView().membership;
+  }
+
+  /** The majorities every decision needs: one group, or two while joint. */
+  get quorum(): Majority[] {
+    return this.membershipView().quorum;
+  }
+
+  get voters(): NodeId[] {
+    return this.membershipView().voters;
+  }
+
+  get peers(): NodeId[] {
+    return this.membershipView().peers;
+  }
+
+  get voterPeers(): NodeId[] {
+    return this.membershipView().voterPeers;
+  }
+
+  isVoter(id: NodeId = this.id): boolean {
+    return this.membershipView().voters.includes(id);
+  }
+
+  /**
+   * Voters campaign; so does a voter of the previous configuration while the
+   * change that removed it is not known committed. Without that, a change
+   * that replaced most voters could deadlock: the old voters hold the final
+   * configuration and stand back, while the new ones lack entries the old
+   * ones have and cannot win their votes. A candidate counts votes over its
+   * own configuration, so who stands changes liveness, never safety; once
+   * elected it replicates the change and steps down when it commits.
+   */
+  mayCampaign(): boolean {
+    if (this.isVoter()) return true;
+    const history = this.log.members;
+    return history.currentIndex() > this.log.committed && votersOf(history.previous()).includes(this.id);
+  }
+
+  private membershipView(): MembershipView {
+    const history = this.log.members;
+    const faults = this.cfg.faults;
+    const m = faults.membershipOnCommit === true ? history.at(this.log.committed) : history.current();
+    if (this.view !== null && this.view.membership === m) return this.view;
+    const quorum = [majorityOf(m.voters)];
+    if (m.outgoing.length > 0) quorum.push(majorityOf(m.outgoing));
+    if (faults.countRemovedVoters === true) {
+      const removed = votersOf(history.previous()).filter((id) => !votersOf(m).includes(id));
+      quorum[0] = { ids: [...m.voters, ...removed], needed: quorumSize(m.voters.length) };
+    }
+    if (faults.countLearners === true) {
+      quorum[0] = { ids: [...quorum[0].ids, ...m.learners.filter((id) => !quorum[0].ids.includes(id))], needed: quorum[0].needed };
+    }
+    const voters = [...new Set(quorum.flatMap((g) => g.ids))];
+    // The members of the previous configuration stay peers too: a node just
+    // removed still gets the entry that removes it (and the log after it, until
+    // the next change), so it learns it is out instead of waiting as a stale
+    // voter of the joint configuration; its answers count toward nothing.
+    const peers = [...new Set([...voters, ...membersOf(m), ...membersOf(history.previous())])].filter((id) => id !== this.id);
+    this.view = { membership: m, quorum, voters, peers, voterPeers: peers.filter((id) => voters.includes(id)) };
+    if (this.role === 'leader') this.trackPeers(peers);
+    return this.view;
+  }
+
+  /**
+   * A leader's configuration changed (it appended a config entry): new
+   * members get a progress, probing from our log's end like every follower
+   * of a new leader; members that left are no longer replicated to.
+   */
+  private trackPeers(peers: readonly NodeId[]): void {
+    for (const id of peers) {
+      if (!this.progress.has(id)) this.progress.set(id, new Progress(this.log.lastIndex() + 1, this.cfg.maxInflightMsgs, this.cfg.maxInflightBytes));
+    }
+    for (const id of [...this.progress.keys()]) if (!peers.includes(id)) this.progress.delete(id);
   }
 
   /** Leader only: a peer's progress (every peer has one while we lead). */

@@ -88,6 +88,12 @@ function stepFollowerLike(s: RaftState, m: Message): void {
 }
 
 function stepLeader(s: RaftState, m: Message): void {
+  if (!s.progress.has(m.from)) {
+    // Not (or no longer) a member we replicate to: its answers count for nothing,
+    // and a read it asks for could not be served to it from our log.
+    if (m.type === 'read-index') s.send({ type: 'read-index-resp', from: s.id, to: m.from, term: s.term, contexts: m.contexts, index: 0, reject: true });
+    return;
+  }
   switch (m.type) {
     case 'append':
     case 'heartbeat':

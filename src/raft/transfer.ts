@@ -11,7 +11,7 @@ import type { RaftState } from './state';
 
 /** Leader only (a no-op elsewhere, or when `to` is not a voter). */
 export function startTransfer(s: RaftState, to: NodeId): void {
-  if (s.role !== 'leader' || to === s.id || !s.peers.includes(to)) return;
+  if (s.role !== 'leader' || to === s.id || !s.voterPeers.includes(to)) return;
   if (s.leadTransferee === to) return;
   s.leadTransferee = to;
   s.transferElapsed = 0;
@@ -39,8 +39,19 @@ function sendTimeoutNow(s: RaftState, to: NodeId): void {
   s.send({ type: 'timeout-now', from: s.id, to, term: s.term });
 }
 
+/**
+ * A leader leaving office on purpose (removed from the configuration): hand
+ * over to the voter that holds our whole log, if one does, so the cluster
+ * need not wait out an election timeout.
+ */
+export function handOverOnLeaving(s: RaftState): void {
+  const last = s.log.lastIndex();
+  const heir = s.voterPeers.find((id) => s.pr(id).match === last);
+  if (heir !== undefined) sendTimeoutNow(s, heir);
+}
+
 /** A TimeoutNow from the leader of our term. */
 export function handleTimeoutNow(s: RaftState): void {
-  // Only the leader of our term sends it; a pre-candidate or candidate ignores it.
-  if (s.role === 'follower') campaign(s, true);
+  // Only the leader of our term sends it; a pre-candidate or candidate ignores it, and so does a non-voter.
+  if (s.role === 'follower' && s.mayCampaign()) campaign(s, true);
 }

@@ -10,11 +10,14 @@
 
 export type NodeId = string;
 
-/** One log entry. `data` is opaque to Raft ('' for the leader's no-op). */
+/**
+ * One log entry. `data` is opaque to Raft for 'normal' entries ('' for the
+ * leader's no-op); a 'config' entry holds a configuration (membership.ts).
+ */
 export interface Entry {
   index: number;
   term: number;
-  kind: 'normal' | 'noop';
+  kind: 'normal' | 'noop' | 'config';
   data: string;
 }
 
@@ -30,7 +33,10 @@ export interface SnapshotMeta {
   index: number;
   /** Term of the entry at `index`. */
   term: number;
+  /** The configuration in effect at `index` (membership.ts); `outgoing` only when it is joint. */
   voters: NodeId[];
+  learners?: NodeId[];
+  outgoing?: NodeId[];
 }
 
 /** `data` is opaque: the server's serialized state machine at `meta.index`. */
@@ -227,11 +233,29 @@ export interface TestingFaults {
   leaseOutlivesElection?: boolean;
   /** A follower of three voters commits what it holds without the leader's word that the leader holds it too. */
   pairCommitWithoutLeaderDurability?: boolean;
+  /** A configuration takes effect when its entry commits, not when it is appended (thesis §4.1). */
+  membershipOnCommit?: boolean;
+  /** Quorums keep counting the voters the latest change removed (with the new configuration's majority size). */
+  countRemovedVoters?: boolean;
+  /** Quorums count learners' acks and votes (with the voters' majority size). */
+  countLearners?: boolean;
+  /** A new leader may propose a configuration change before an entry of its term commits. */
+  changeBeforeTermCommit?: boolean;
+  /** A leader that is not a voter of the committed configuration keeps leading. */
+  removedLeaderKeepsLeading?: boolean;
 }
 
 export interface RaftConfig {
   id: NodeId;
+  /** The boot configuration's voters (used until the log or a snapshot says otherwise). */
   voters: NodeId[];
+  /** The boot configuration's learners (default none). */
+  learners?: NodeId[];
+  /**
+   * Every node that may ever be a member (Maelstrom's node_ids): messages from
+   * anyone else are dropped. Default: voters and learners.
+   */
+  cluster?: NodeId[];
   /** Election timeout is randomized in [electionTicks, 2*electionTicks). */
   electionTicks: number;
   heartbeatTicks: number;
@@ -308,6 +332,23 @@ export type ProposeResult =
 
 export type ReadIndexResult = { ok: true } | { ok: false; leader: NodeId | null };
 
+/** A configuration as the user asks for it: who votes, who only listens. */
+export interface MembershipTarget {
+  voters: NodeId[];
+  learners: NodeId[];
+}
+
+/**
+ * RaftNode.proposeMembership. `index` is the entry that starts the change
+ * (the joint configuration, or the final one when only learners change); the
+ * change is done once `committedMembership` equals the target and is not
+ * joint. Refusals change nothing.
+ */
+export type MembershipResult =
+  | { ok: true; index: number }
+  | { ok: false; reason: 'not-leader'; leader: NodeId | null }
+  | { ok: false; reason: 'transferring' | 'term-not-committed' | 'change-pending' | 'invalid'; detail: string };
+
 export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
 /** Leader's view of one follower, for logs and tests. */
@@ -329,6 +370,10 @@ export interface RaftStatus {
   applied: number;
   lastIndex: number;
   firstIndex: number;
+  /** The configuration in effect (the newest in the log); `outgoing` is non-empty while joint. */
+  voters: NodeId[];
+  learners: NodeId[];
+  outgoing: NodeId[];
   /** Only on a leader: per-follower replication progress. */
   progress?: Record<NodeId, ProgressStatus>;
   /** Messages discarded by step() as malformed or misaddressed. */

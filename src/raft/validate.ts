@@ -4,6 +4,7 @@
  * this rejects instead of letting them break an invariant.
  */
 import type { Entry, Message, NodeId } from './types';
+import { decodeMembership } from './membership';
 
 function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -21,19 +22,20 @@ function entriesProblem(entries: unknown, prevIndex: number, msgTerm: number, pr
     if (typeof e !== 'object' || e === null) return `entry ${i} is not an object`;
     if (e.index !== prevIndex + 1 + i) return `entry ${i} has index ${String(e.index)}, expected ${prevIndex + 1 + i}`;
     if (!isIndex(e.term) || e.term < lastTerm || e.term > msgTerm) return `entry ${i} has a bad term ${String(e.term)}`;
-    if (e.kind !== 'normal' && e.kind !== 'noop') return `entry ${i} has a bad kind`;
+    if (e.kind !== 'normal' && e.kind !== 'noop' && e.kind !== 'config') return `entry ${i} has a bad kind`;
     if (typeof e.data !== 'string') return `entry ${i} data is not a string`;
+    if (e.kind === 'config' && decodeMembership(e.data) === null) return `entry ${i} is not a valid configuration`;
     lastTerm = e.term;
   }
   return null;
 }
 
-/** Returns why `m` is unacceptable for replica `self` of `voters`, or null if it is well-formed. */
-export function messageProblem(m: unknown, self: NodeId, voters: readonly NodeId[]): string | null {
+/** Returns why `m` is unacceptable for replica `self` of a cluster of `cluster`, or null if it is well-formed. */
+export function messageProblem(m: unknown, self: NodeId, cluster: ReadonlySet<NodeId>): string | null {
   if (typeof m !== 'object' || m === null) return 'not an object';
   const msg = m as Record<string, unknown>;
   if (msg.to !== self) return `addressed to ${String(msg.to)}, not ${self}`;
-  if (typeof msg.from !== 'string' || msg.from === self || !voters.includes(msg.from)) return `unknown sender ${String(msg.from)}`;
+  if (typeof msg.from !== 'string' || msg.from === self || !cluster.has(msg.from)) return `unknown sender ${String(msg.from)}`;
   if (!isIndex(msg.term)) return 'bad term';
   const t = msg as unknown as Message;
   switch (t.type) {
@@ -65,6 +67,7 @@ export function messageProblem(m: unknown, self: NodeId, voters: readonly NodeId
     case 'snapshot': {
       const meta = t.meta as unknown as Record<string, unknown> | null;
       if (typeof meta !== 'object' || meta === null || !isIndex(meta.index) || !isIndex(meta.term) || !isStringArray(meta.voters)) return 'bad snapshot meta';
+      if ((meta.learners !== undefined && !isStringArray(meta.learners)) || (meta.outgoing !== undefined && !isStringArray(meta.outgoing))) return 'bad snapshot meta';
       if ((meta.index as number) === 0 || (meta.term as number) > t.term) return 'bad snapshot meta';
       if (!isIndex(t.offset) || typeof t.data !== 'string' || typeof t.done !== 'boolean') return 'bad snapshot chunk';
       return null;

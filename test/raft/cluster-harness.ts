@@ -62,6 +62,8 @@ export interface ClusterOptions {
    * Keep 0 with lease reads: leases assume drift below their margin.
    */
   clockDrift?: number;
+  /** Probability per step that the leader is asked for a random new configuration (voters and learners). */
+  reconfigRate?: number;
 }
 
 interface StateMachine {
@@ -134,7 +136,7 @@ export class Cluster {
   private readSeq = 0;
 
   // Statistics (for tests that want to see the machinery was exercised).
-  readonly stats = { proposals: 0, committedProposals: 0, readsCompleted: 0, readsDropped: 0, crashes: 0, snapshotsInstalled: 0, elections: 0, messages: 0 };
+  readonly stats = { proposals: 0, committedProposals: 0, readsCompleted: 0, readsDropped: 0, crashes: 0, snapshotsInstalled: 0, elections: 0, messages: 0, reconfigurations: 0 };
 
   constructor(opts: ClusterOptions) {
     this.opts = opts;
@@ -408,6 +410,23 @@ export class Cluster {
     return ctx;
   }
 
+  /**
+   * The leader is asked for a random configuration: any non-empty set of
+   * voters (so changes may replace most of the voters at once, where a
+   * wrong rule shows), some of the rest as learners. Refusals are fine.
+   */
+  reconfigure(): void {
+    const leader = this.leaders()[0];
+    if (!leader) return;
+    const rng = this.rng;
+    const shuffled = rng.shuffle([...this.ids]);
+    const voterCount = 1 + rng.int(this.ids.length);
+    const voters = shuffled.slice(0, voterCount);
+    const learners = shuffled.slice(voterCount).filter(() => rng.chance(0.5));
+    const res = (leader.node as RaftNode).proposeMembership({ voters, learners });
+    if (res.ok) this.stats.reconfigurations++;
+  }
+
   /** The application snapshots at its applied index and the core compacts. */
   compact(id: NodeId): void {
     const r = this.replica(id);
@@ -427,7 +446,8 @@ export class Cluster {
     const base = d.snapshot ? d.snapshot.meta.index : 0;
     const atIndex = index > base ? d.entries[index - base - 1] : undefined;
     d.entries = atIndex !== undefined && atIndex.term === term ? d.entries.slice(index - base) : [];
-    d.snapshot = { meta: { index, term, voters: [...this.ids] }, data };
+    const m = node.membershipAt(index);
+    d.snapshot = { meta: { index, term, voters: m.voters, learners: m.learners, ...(m.outgoing.length > 0 ? { outgoing: m.outgoing } : {}) }, data };
   }
 
   // -------------------------------------------------------------------------
@@ -476,6 +496,12 @@ export class Cluster {
           this.leaderOfTerm.set(s.term, r.id);
           this.stats.elections++;
           this.checkLeaderCompleteness(r.id, node);
+          // Only a voter can have stood: of its own configuration, or of the previous one while
+          // the change that removed it is not known committed (RaftState.mayCampaign).
+          const prev = node.membershipAt(Math.max(s.firstIndex - 1, s.commit));
+          if (!s.voters.includes(r.id) && !s.outgoing.includes(r.id) && !prev.voters.includes(r.id) && !prev.outgoing.includes(r.id)) {
+            throw new InvariantViolation(`election: ${r.id} leads term ${s.term} but is no voter of its configuration ${JSON.stringify({ voters: s.voters, outgoing: s.outgoing })}`);
+          }
         }
       }
       if (s.commit < r.lastCommit) throw new InvariantViolation(`${r.id}: commit went back from ${r.lastCommit} to ${s.commit}`);
@@ -539,6 +565,8 @@ export class Cluster {
       const leader = this.leaders()[0];
       if (leader) (leader.node as RaftNode).transferLeadership(rng.pick(this.ids));
     }
+    const reconfigRate = this.opts.reconfigRate ?? 0;
+    if (reconfigRate > 0 && rng.chance(reconfigRate)) this.reconfigure();
 
     this.now++;
     const drift = this.opts.clockDrift ?? 0;
@@ -604,7 +632,7 @@ export interface RunResult {
  * of short-lived leaders with divergent uncommitted tails, the ground where
  * Figure 8 and durability bugs show.
  */
-export type Profile = 'default' | 'churn';
+export type Profile = 'default' | 'churn' | 'membership';
 
 /** Derives a varied configuration from the seed so that the seeds cover the option space. */
 export function clusterOptionsForSeed(seed: number, faults?: TestingFaults, profile: Profile = 'default'): ClusterOptions {
@@ -613,6 +641,11 @@ export function clusterOptionsForSeed(seed: number, faults?: TestingFaults, prof
     o.config = { ...o.config, maxInflightMsgs: 1, maxMsgBytes: 0 };
     o.crashRate = 0.05;
     o.partitionRate = 0.05;
+  }
+  if (profile === 'membership') {
+    // Five nodes so that a change can swap most of the voters; changes every ~30 steps.
+    o.size = 5;
+    o.reconfigRate = 0.03;
   }
   return o;
 }

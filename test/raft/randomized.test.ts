@@ -24,7 +24,7 @@ function envInt(name: string, fallback: number): number {
 function envProfile(): Profile | null {
   const v = process.env.RAFT_PROFILE;
   if (v === undefined || v === '') return null;
-  if (v !== 'default' && v !== 'churn') throw new Error(`RAFT_PROFILE must be default or churn, got ${v}`);
+  if (v !== 'default' && v !== 'churn' && v !== 'membership') throw new Error(`RAFT_PROFILE must be default, churn or membership, got ${v}`);
   return v;
 }
 
@@ -41,7 +41,7 @@ function replayCommand(seed: number, profile: Profile): string {
 type Totals = RunResult['stats'];
 
 function runMany(seeds: number[], profile: Profile): Totals {
-  const totals: Totals = { proposals: 0, committedProposals: 0, readsCompleted: 0, readsDropped: 0, crashes: 0, snapshotsInstalled: 0, elections: 0, messages: 0 };
+  const totals: Totals = { proposals: 0, committedProposals: 0, readsCompleted: 0, readsDropped: 0, crashes: 0, snapshotsInstalled: 0, elections: 0, messages: 0, reconfigurations: 0 };
   for (const seed of seeds) {
     let result: RunResult;
     try {
@@ -58,6 +58,7 @@ function runMany(seeds: number[], profile: Profile): Totals {
 const profiles: [Profile, number][] = [
   ['default', SEEDS],
   ['churn', Math.ceil(SEEDS / 2)],
+  ['membership', Math.ceil(SEEDS / 2)],
 ];
 
 describe('raft randomized cluster tester', function () {
@@ -74,6 +75,7 @@ describe('raft randomized cluster tester', function () {
       assert.ok(totals.elections >= seeds.length, `too few elections: ${JSON.stringify(totals)}`);
       if (seeds.length >= 50) {
         assert.ok(totals.readsCompleted > 0 && totals.crashes > 0 && totals.snapshotsInstalled > 0, `faults/reads/snapshots not exercised: ${JSON.stringify(totals)}`);
+        if (profile === 'membership') assert.ok(totals.reconfigurations >= seeds.length, `too few configuration changes: ${JSON.stringify(totals)}`);
       }
       // eslint-disable-next-line no-console
       console.log(`      ${profile}: ${seeds.length} seeds x ${STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(totals)}`);
@@ -83,7 +85,7 @@ describe('raft randomized cluster tester', function () {
 
 const FAULT_SEED_BUDGET = envInt('RAFT_FAULT_SEEDS', 2000);
 
-const brokenRules: [string, TestingFaults, Partial<ClusterOptions>?][] = [
+const brokenRules: [string, TestingFaults, Partial<ClusterOptions>?, Profile[]?][] = [
   ['commits an old-term entry by counting replicas (Figure 8)', { commitOldTermByCounting: true }],
   ['grants two votes in one term', { grantTwoVotesPerTerm: true }],
   ['votes for candidates with stale logs', { skipLogUpToDateCheck: true }],
@@ -94,14 +96,18 @@ const brokenRules: [string, TestingFaults, Partial<ClusterOptions>?][] = [
   // A server-side mistake, not a core one: with pipelined writes, a batch with nothing to
   // write still must not send its acks before the earlier writes are durable.
   ['runs behind a pipelining server that sends acks of an empty batch before earlier writes are durable', {}, { pipelinedWrites: true, earlyAcksBug: true }],
+  // Membership (thesis §4.3): run with random reconfigurations.
+  ['puts a configuration in effect when it commits instead of when it is appended', { membershipOnCommit: true }, {}, ['membership']],
+  ['keeps counting the voters the latest change removed', { countRemovedVoters: true }, {}, ['membership']],
+  ['counts learners toward quorums', { countLearners: true }, {}, ['membership']],
 ];
 
 describe('raft randomized tester catches broken rules', function () {
   this.timeout(10 * 60 * 1000);
-  for (const [name, faults, overrides] of brokenRules) {
+  for (const [name, faults, overrides, runProfiles] of brokenRules) {
     it(`catches a replica that ${name} within ${FAULT_SEED_BUDGET} seeds`, function () {
       for (let seed = 1; seed <= FAULT_SEED_BUDGET; seed++) {
-        for (const profile of ['churn', 'default'] as const) {
+        for (const profile of runProfiles ?? (['churn', 'default'] as const)) {
           try {
             runSeed(seed, STEPS, faults, profile, overrides);
           } catch (e) {

@@ -58,7 +58,9 @@ export class Net {
       checkQuorum: false,
       ...this.config,
       id: r.id,
-      voters: this.ids,
+      // Boot configuration: every id votes but the learners named in the config.
+      voters: this.ids.filter((id) => !(this.config.learners ?? []).includes(id)),
+      cluster: this.ids,
     };
     r.node = new RaftNode(cfg, { hardState: { ...d.hardState }, snapshot: d.snapshot, entries: [...d.entries] });
     r.applied = []; // the state machine restarts from the durable snapshot (or empty)
