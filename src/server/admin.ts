@@ -17,9 +17,11 @@
 import { ErrorCode } from '../protocol/errors';
 import type { Body, Envelope } from '../protocol/message';
 import { RequestError } from '../protocol/node';
+import { forwardToLeader } from './admin-forward';
 import type { ServerContext } from './context';
+import { ReconfigureRequests } from './reconfigure';
 
-export const ADMIN_REQUEST_TYPES = ['raft_status', 'raft_transfer_leader'] as const;
+export const ADMIN_REQUEST_TYPES = ['raft_status', 'raft_transfer_leader', 'raft_reconfigure'] as const;
 
 const STATUS_FIELDS = new Set(['type', 'msg_id']);
 const TRANSFER_FIELDS = new Set(['type', 'msg_id', 'to']);
@@ -38,7 +40,7 @@ export interface AdminHooks {
 }
 
 /** Every key of `body` must be one `allowed` names: an unknown field is a malformed request, not something to ignore. */
-function checkFields(body: Body, allowed: ReadonlySet<string>): void {
+export function checkFields(body: Body, allowed: ReadonlySet<string>): void {
   const extra = Object.keys(body).filter((k) => !allowed.has(k));
   if (extra.length > 0) {
     throw new RequestError(ErrorCode.MalformedRequest, `${body.type}: unknown field(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
@@ -50,11 +52,15 @@ export class AdminRequests {
   private pending: PendingTransfer[] = [];
   /** Requests passed on to the leader whose answer we still relay. */
   private forwarding = 0;
+  /** raft_reconfigure (reconfigure.ts). */
+  readonly reconfigure: ReconfigureRequests;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly hooks: AdminHooks,
-  ) {}
+  ) {
+    this.reconfigure = new ReconfigureRequests(ctx, hooks, () => this.transferWaitMs);
+  }
 
   /**
    * How long a leader waits for `to` to take over. The core gives up on a
@@ -68,13 +74,13 @@ export class AdminRequests {
   }
 
   /** A follower waits for the leader's answer a little longer than the leader waits itself. */
-  private get forwardWaitMs(): number {
+  get forwardWaitMs(): number {
     return this.transferWaitMs + 250;
   }
 
   /** Nothing owed (graceful leave waits for this). */
   get idle(): boolean {
-    return this.pending.length === 0 && this.forwarding === 0;
+    return this.pending.length === 0 && this.forwarding === 0 && this.reconfigure.idle;
   }
 
   // ---------------------------------------------------------------------------
@@ -94,9 +100,10 @@ export class AdminRequests {
       leader: st.leader,
       commit: st.commit,
       applied: st.applied,
-      voters: [...raft.voters],
-      // No learners until membership changes exist; the key is part of the schema so clients need not special-case it later.
-      learners: [],
+      // The configuration in effect here (the newest in this node's log); `outgoing` is non-empty while joint.
+      voters: st.voters,
+      learners: st.learners,
+      outgoing: st.outgoing,
     });
   }
 
@@ -174,28 +181,18 @@ export class AdminRequests {
 
   /** A follower asks the leader and relays its answer (ok or error) unchanged. */
   private forward(request: Envelope, leader: string, to: string | null): void {
-    const ctx = this.ctx;
     const ask: Body = { type: 'raft_transfer_leader' };
     if (to !== null) ask.to = to;
     this.forwarding++;
-    ctx.node.rpc(leader, ask, this.forwardWaitMs).then(
-      (answer) => {
-        this.forwarding--;
-        if (answer.type === 'raft_transfer_leader_ok' && typeof answer.leader === 'string') {
-          ctx.node.reply(request, { type: 'raft_transfer_leader_ok', leader: answer.leader });
-        } else if (answer.type === 'error' && typeof answer.code === 'number') {
-          ctx.node.reply(request, { type: 'error', code: answer.code, text: `from leader ${leader}: ${String(answer.text ?? '')}` });
-        } else {
-          // Not our protocol: we cannot tell whether the leader started anything.
-          ctx.node.replyError(request, ErrorCode.Timeout, `leader ${leader} answered ${JSON.stringify(answer.type)}; the transfer may still happen`);
-        }
-      },
-      // The leader may have started the transfer before its answer was lost.
-      () => {
-        this.forwarding--;
-        ctx.node.replyError(request, ErrorCode.Timeout, `no answer from leader ${leader}; the transfer may still happen`);
-      },
-    );
+    forwardToLeader(this.ctx, {
+      request,
+      leader,
+      ask,
+      waitMs: this.forwardWaitMs,
+      relayOk: (answer) => (answer.type === 'raft_transfer_leader_ok' && typeof answer.leader === 'string' ? { type: 'raft_transfer_leader_ok', leader: answer.leader } : null),
+      stillMay: 'the transfer may still happen',
+      done: () => this.forwarding--,
+    });
   }
 
   /** A new soft state: answer the transfers whose `to` now leads. */
@@ -211,6 +208,7 @@ export class AdminRequests {
 
   /** Periodic: give up on transfers past their deadline (indefinite: a TimeoutNow may still elect `to`). */
   sweep(): void {
+    this.reconfigure.progress();
     const now = this.ctx.env.now();
     this.pending = this.pending.filter((p) => {
       if (now < p.deadline) return true;
@@ -221,6 +219,7 @@ export class AdminRequests {
 
   /** The node stops (storage failed, or it leaves): answer every transfer still waiting, indefinitely. */
   failAll(reason: string): void {
+    this.reconfigure.failAll(reason);
     for (const p of this.pending) this.ctx.node.replyError(p.request, ErrorCode.Timeout, `${reason}; the transfer to ${p.to} may still happen`);
     this.pending = [];
   }

@@ -70,7 +70,7 @@ export class Applier {
       this.appliedIndex = entry.index;
       this.appliedTerm = entry.term;
       this.stats.applied++;
-      if (entry.kind === 'noop') continue;
+      if (entry.kind !== 'normal') continue; // a leader's no-op or a configuration: Raft's own entries
       const cmd = this.own.get(entry.data) ?? decodeLogCommand(entry.data);
       this.own.delete(entry.data);
       const machine = this.machines.get(cmd.workload);
@@ -94,14 +94,16 @@ export class Applier {
    * core drop its log prefix, and hand the snapshot to `save` (which must
    * order it after every earlier storage write).
    */
-  maybeSnapshot(raft: RaftNode, voters: readonly string[], save: (snapshot: Snapshot) => void): void {
+  maybeSnapshot(raft: RaftNode, save: (snapshot: Snapshot) => void): void {
     const interval = this.snapshotInterval;
     if (interval <= 0 || this.appliedIndex - this.lastSnapshotIndex < interval) return;
     const data: SnapshotData = { machines: {}, sessions: this.sessions.snapshot() };
     for (const [name, machine] of this.machines) data.machines[name] = machine.snapshot();
     const encoded = JSON.stringify(data);
+    const m = raft.membershipAt(this.appliedIndex);
     const snapshot: Snapshot = {
-      meta: { index: this.appliedIndex, term: this.appliedTerm, voters: [...voters] },
+      // The configuration that governs the snapshot's index travels with it (thesis §5.1).
+      meta: { index: this.appliedIndex, term: this.appliedTerm, voters: m.voters, learners: m.learners, ...(m.outgoing.length > 0 ? { outgoing: m.outgoing } : {}) },
       data: encoded,
     };
     raft.compact(this.appliedIndex, encoded);

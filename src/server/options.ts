@@ -37,6 +37,8 @@ export interface ServerOptions {
   forwardRetryMs: number;
   /** Log counters every this many ms (0 = never). */
   statsIntervalMs: number;
+  /** The first this many node ids vote at boot, the rest are learners; null = all vote. */
+  voters: number | null;
   verbose: boolean;
 }
 
@@ -57,6 +59,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   noLeaderWaitMs: 600,
   forwardRetryMs: 250,
   statsIntervalMs: 10_000,
+  voters: null,
   verbose: false,
 };
 
@@ -82,6 +85,8 @@ Options:
   --no-leader-wait-ms N     wait this long for a leader before answering 11 temporarily-unavailable (default ${DEFAULT_OPTIONS.noLeaderWaitMs})
   --forward-retry-ms N      re-forward unanswered writes to the current leader this often (default ${DEFAULT_OPTIONS.forwardRetryMs})
   --stats-interval-ms N     log counters every N ms while busy, 0 = never (default ${DEFAULT_OPTIONS.statsIntervalMs})
+  --voters K                at boot the first K of Maelstrom's node ids vote, the others are learners
+                            (default: all vote); raft_reconfigure changes it later
   --verbose                 log every role change, forward retry and read batch
   --help                    print this text
 `;
@@ -122,6 +127,12 @@ export function parseOptions(argv: readonly string[]): ServerOptions | 'help' {
     } else if (flag === '--no-batching') options.batching = false;
     else if (flag === '--no-pipelining') options.pipelining = false;
     else if (flag === '--verbose') options.verbose = true;
+    else if (flag === '--voters') {
+      const raw = value();
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--voters needs a positive integer (how many of the node ids vote), not "${raw}"`);
+      options.voters = n;
+    }
     else if (flag in INTEGER_FLAGS) {
       const raw = value();
       const n = Number(raw);

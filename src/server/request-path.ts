@@ -84,6 +84,12 @@ export class RequestPath {
       ctx.node.replyError(request, ErrorCode.TemporarilyUnavailable, `node unavailable: ${ctx.failed}`);
       return;
     }
+    if (ctx.raft && !ctx.raft.isMember) {
+      // Removed from the configuration: the log may stop reaching us at any
+      // moment, so nothing is served (or waited for) here; nothing was started.
+      ctx.node.replyError(request, ErrorCode.TemporarilyUnavailable, `not a member of the cluster configuration (voters: ${ctx.raft.membership.voters.join(', ')}); ask a member`);
+      return;
+    }
     const now = ctx.env.now();
     const deadline = now + (workload.name === 'lin-kv' ? ctx.options.kvDeadlineMs : ctx.options.txnDeadlineMs);
     if (readOnly) {

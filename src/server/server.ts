@@ -117,13 +117,17 @@ export class RaftServer {
     // Answered at once, even during start-up (never queued behind recovery): they are probes and control, not client operations.
     this.node.on('raft_status', (request) => this.admin.status(request));
     this.node.on('raft_transfer_leader', (request) => this.admin.transfer(request));
+    this.node.on('raft_reconfigure', (request) => this.admin.reconfigure.handle(request));
     this.readyLoop = new ReadyLoop(this.ctx, {
       onSoftState: (soft) => this.onSoftState(soft),
       restoreSnapshot: (snapshot) => this.restoreSnapshot(snapshot),
       apply: (entries) => this.applier.apply(entries, this.ctx.origin, (seq, result) => this.requests.onApplied(seq, result)),
       onReads: (readStates, droppedReads) => this.requests.onReads(readStates, droppedReads),
-      serveReads: () => this.requests.serveReads(),
-      maybeSnapshot: () => this.applier.maybeSnapshot(this.ctx.raft!, this.node.nodeIds, (snapshot) => this.readyLoop.saveSnapshot(snapshot)),
+      serveReads: () => {
+        this.requests.serveReads();
+        this.admin.reconfigure.progress();
+      },
+      maybeSnapshot: () => this.applier.maybeSnapshot(this.ctx.raft!, (snapshot) => this.readyLoop.saveSnapshot(snapshot)),
       fail: (reason) => this.fail(reason),
     });
     for (const type of PEER_BODY_TYPES) this.node.on(type, (message) => this.whenStarted(() => this.onPeerMessage(message)));
@@ -193,10 +197,14 @@ export class RaftServer {
     if (this.timers.stopped) return;
     if (recovered.snapshot) this.restoreSnapshot(recovered.snapshot);
     const o = this.options;
+    // Boot configuration; the log and snapshots override it once they hold one (membership.ts).
+    const voterCount = Math.min(o.voters ?? info.nodeIds.length, info.nodeIds.length);
     this.ctx.raft = new RaftNode(
       {
         id: info.nodeId,
-        voters: [...info.nodeIds],
+        voters: info.nodeIds.slice(0, voterCount),
+        learners: info.nodeIds.slice(voterCount),
+        cluster: [...info.nodeIds],
         electionTicks: o.electionTicks,
         heartbeatTicks: o.heartbeatTicks,
         random: () => this.env.random(),

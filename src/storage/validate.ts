@@ -26,7 +26,7 @@ export function entryProblem(x: unknown): string | null {
   if (!isObject(x)) return 'entry must be an object {index, term, kind, data}';
   if (!isCount(x.index) || x.index < 1) return `entry index must be a positive integer, got ${JSON.stringify(x.index)}`;
   if (!isCount(x.term)) return `entry ${x.index}: term must be a non-negative integer, got ${JSON.stringify(x.term)}`;
-  if (x.kind !== 'normal' && x.kind !== 'noop') return `entry ${x.index}: kind must be 'normal' or 'noop', got ${JSON.stringify(x.kind)}`;
+  if (x.kind !== 'normal' && x.kind !== 'noop' && x.kind !== 'config') return `entry ${x.index}: kind must be 'normal', 'noop' or 'config', got ${JSON.stringify(x.kind)}`;
   if (typeof x.data !== 'string') return `entry ${x.index}: data must be a string`;
   return null;
 }
@@ -50,8 +50,10 @@ export function snapshotProblem(x: unknown): string | null {
   if (!isObject(meta)) return 'snapshot meta must be an object {index, term, voters}';
   if (!isCount(meta.index)) return `snapshot index must be a non-negative integer, got ${JSON.stringify(meta.index)}`;
   if (!isCount(meta.term)) return `snapshot term must be a non-negative integer, got ${JSON.stringify(meta.term)}`;
-  if (!Array.isArray(meta.voters) || !meta.voters.every((v) => typeof v === 'string')) {
-    return 'snapshot voters must be an array of node ids';
+  for (const key of ['voters', 'learners', 'outgoing'] as const) {
+    const ids = meta[key];
+    if (key !== 'voters' && ids === undefined) continue;
+    if (!Array.isArray(ids) || !ids.every((v) => typeof v === 'string')) return `snapshot ${key} must be an array of node ids`;
   }
   if (typeof x.data !== 'string') return 'snapshot data must be a string';
   return null;
@@ -66,5 +68,8 @@ export function copyHardState(h: HardState): HardState {
 }
 
 export function copySnapshot(s: Snapshot): Snapshot {
-  return { meta: { index: s.meta.index, term: s.meta.term, voters: [...s.meta.voters] }, data: s.data };
+  const meta: Snapshot['meta'] = { index: s.meta.index, term: s.meta.term, voters: [...s.meta.voters] };
+  if (s.meta.learners !== undefined) meta.learners = [...s.meta.learners];
+  if (s.meta.outgoing !== undefined) meta.outgoing = [...s.meta.outgoing];
+  return { meta, data: s.data };
 }

@@ -12,7 +12,7 @@ import { NodeProcess } from '../support/node-process';
 import { PipeCluster } from '../support/pipe-cluster';
 
 const init = (id: string, ids: string[]) => ({ src: 'c0', dest: id, body: { type: 'init', msg_id: 1, node_id: id, node_ids: ids } });
-const STATUS_KEYS = ['applied', 'commit', 'in_reply_to', 'leader', 'learners', 'role', 'term', 'type', 'voters'];
+const STATUS_KEYS = ['applied', 'commit', 'in_reply_to', 'leader', 'learners', 'outgoing', 'role', 'term', 'type', 'voters'];
 
 async function until(what: string, ms: number, check: () => boolean): Promise<void> {
   const end = Date.now() + ms;
