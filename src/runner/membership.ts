@@ -66,7 +66,7 @@ export function majorityAlive(voters: readonly string[], down: ReadonlySet<strin
  * Every change needs a majority alive (not killed, not paused) in the old AND
  * the new voter set: joint consensus commits with both.
  */
-export function nextMembershipChange(config: Membership, nodes: readonly string[], down: ReadonlySet<string>, rng: Rng): MembershipChange | null {
+export function nextMembershipChange(config: Membership, nodes: readonly string[], down: ReadonlySet<string>, rng: Rng, minVoters = MIN_VOTERS): MembershipChange | null {
   const voters = inOrder(config.voters, nodes);
   const learners = inOrder(config.learners, nodes);
   if (!majorityAlive(voters, down)) return null;
@@ -80,7 +80,7 @@ export function nextMembershipChange(config: Membership, nodes: readonly string[
     const x = removed[0];
     return { kind: 'add-learner', node: x, next: { voters, learners: inOrder([...learners, x], nodes) } };
   }
-  if (nodes.length < MIN_VOTERS || voters.length - 1 < MIN_VOTERS) return null;
+  if (nodes.length < minVoters || voters.length - 1 < minVoters) return null;
   const candidates = voters.filter((x) => majorityAlive(voters.filter((v) => v !== x), down));
   if (candidates.length === 0) return null;
   const x = rng.pick(candidates);

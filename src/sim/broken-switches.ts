@@ -18,6 +18,11 @@ export const BROKEN_SWITCHES: Record<string, (b: BrokenSwitches) => void> = {
   'ack-before-persist': (b) => setRaft(b, 'ackBeforePersist'),
   'lease-outlives-election': (b) => setRaft(b, 'leaseOutlivesElection'),
   'pair-commit-without-leader-durability': (b) => setRaft(b, 'pairCommitWithoutLeaderDurability'),
+  'membership-on-commit': (b) => setRaft(b, 'membershipOnCommit'),
+  'count-removed-voters': (b) => setRaft(b, 'countRemovedVoters'),
+  'count-learners': (b) => setRaft(b, 'countLearners'),
+  'change-before-term-commit': (b) => setRaft(b, 'changeBeforeTermCommit'),
+  'removed-leader-keeps-leading': (b) => setRaft(b, 'removedLeaderKeepsLeading'),
 };
 
 function setServer(b: BrokenSwitches, key: keyof ServerTestingFaults): void {

@@ -20,10 +20,12 @@ export interface NetworkProfile {
   duplicate: number;
 }
 
-export type FaultKind = 'partition' | 'crash' | 'pause' | 'loss' | 'duplicate' | 'slow-network' | 'disk-slow' | 'leader-strike';
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow', 'leader-strike'];
-/** The kinds that cycle at random instants (leader-strike is driven by elections instead). */
-const CYCLING_KINDS = FAULT_KINDS.filter((k) => k !== 'leader-strike');
+export type FaultKind = 'partition' | 'crash' | 'pause' | 'loss' | 'duplicate' | 'slow-network' | 'disk-slow' | 'leader-strike' | 'membership' | 'transfer';
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow', 'leader-strike', 'membership', 'transfer'];
+/** The kinds drawn first, each with an even chance (the later ones are drawn at the end; see chooseConfig). */
+const FIRST_DRAWN_KINDS: readonly FaultKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate', 'slow-network', 'disk-slow'];
+/** Admin faults (admin-faults.ts): drawn from a generator of their own, so every other draw of a seed stays as it was. */
+const ADMIN_KINDS: readonly FaultKind[] = ['membership', 'transfer'];
 
 /** The leader-strike fault (nemesis.ts, leaderElected). */
 export interface StrikeProfile {
@@ -127,7 +129,7 @@ export function chooseConfig(seed: number, workload: string, overrides: ConfigOv
   if (overrides.faults) faults = [...overrides.faults];
   else {
     // Every fault has an even chance; about one seed in eight runs fault-free (pure concurrency).
-    faults = CYCLING_KINDS.filter(() => rng.float() < 0.45);
+    faults = FIRST_DRAWN_KINDS.filter(() => rng.float() < 0.45);
   }
   const clockRates = Array.from({ length: nodeCount }, () => 1 + (rng.float() * 2 - 1) * DRIFT_BOUND);
   const drawnRate = rng.pick([50, 100, 200]);
@@ -149,6 +151,10 @@ export function chooseConfig(seed: number, workload: string, overrides: ConfigOv
   // liveness window would fail. Keep that mode to loads it can carry.
   const slowestMode = !tunables.pipelining && (!tunables.batching || tunables.maxBatchBytes < 1024);
   if (slowestMode) network.meanMs = Math.min(network.meanMs, 2);
+  if (!overrides.faults) {
+    const adminRng = new Rng(`sim-config-admin:${seed}`);
+    for (const kind of ADMIN_KINDS) if (adminRng.float() < 0.35) faults.push(kind);
+  }
   return {
     seed,
     workload,

@@ -15,6 +15,7 @@ import type { FaultKind, NetworkProfile, StrikeProfile } from './config';
 import type { SimNetwork } from './sim-network';
 import type { SimNode } from './sim-node';
 import type { Trace } from './trace';
+import { SimAdminFaults, type AdminRequest } from './admin-faults';
 
 export interface SimNemesisDeps {
   faults: readonly FaultKind[];
@@ -30,6 +31,9 @@ export interface SimNemesisDeps {
   trace: Trace;
   /** Restart a crashed node (new process, same disk, then Maelstrom's init). */
   restart(node: SimNode): void;
+  /** Admin requests for the membership and transfer faults, and their own generator. */
+  adminRequest: AdminRequest;
+  adminRng: Rng;
 }
 
 export class SimNemesis {
@@ -38,9 +42,20 @@ export class SimNemesis {
   private readonly crashed = new Set<SimNode>();
   private readonly paused = new Set<SimNode>();
   private striking = false;
+  private readonly admin: SimAdminFaults;
   events = 0;
 
-  constructor(private readonly d: SimNemesisDeps) {}
+  constructor(private readonly d: SimNemesisDeps) {
+    this.admin = new SimAdminFaults({
+      nodes: d.nodes,
+      rng: d.adminRng,
+      scheduler: d.scheduler,
+      history: d.history,
+      request: d.adminRequest,
+      down: () => new Set([...this.crashed, ...this.paused].map((n) => n.id)),
+      note: (f, value, result) => this.note(f, value, result),
+    });
+  }
 
   start(stopAt: number): void {
     for (const kind of this.d.faults) if (kind !== 'leader-strike') this.cycle(kind, false);
@@ -63,6 +78,7 @@ export class SimNemesis {
     for (const n of this.crashed) this.d.restart(n);
     this.crashed.clear();
     this.note('heal-all', null, 'healed');
+    if (this.d.faults.includes('membership')) this.admin.healAll();
   }
 
   /**
@@ -147,7 +163,8 @@ export class SimNemesis {
   }
 
   private cycle(kind: FaultKind, active: boolean): void {
-    const gap = this.d.rng.exponential(this.d.meanMs);
+    const rng = kind === 'membership' || kind === 'transfer' ? this.d.adminRng : this.d.rng;
+    const gap = rng.exponential(this.d.meanMs);
     const timer = this.d.scheduler.after(gap, () => {
       if (this.stopped) return;
       if (active) this.stopFault(kind);
@@ -213,6 +230,10 @@ export class SimNemesis {
       }
       case 'leader-strike':
         return; // event-driven (leaderElected), no cycle
+      case 'membership':
+        return this.admin.membershipStep();
+      case 'transfer':
+        return this.admin.transfer();
     }
   }
 
@@ -264,7 +285,10 @@ export class SimNemesis {
         for (const n of nodes) n.diskSlowdown = 1;
         return this.note('stop-disk-slow', null, 'fast');
       case 'leader-strike':
+      case 'transfer':
         return;
+      case 'membership':
+        return this.admin.membershipStep(); // one change per start and per stop
     }
   }
 

@@ -209,6 +209,15 @@ export async function simulate(config: SimConfig, opts: SimulateOptions = {}): P
       history,
       trace,
       restart,
+      adminRng: root.fork('admin-nemesis'),
+      adminRequest: (node, body, timeoutMs, done) => {
+        const client = new NetClient(allocateClientId(), clientNet, scheduler);
+        client.open();
+        client.call(node, body, timeoutMs, (r) => {
+          client.close();
+          done(r.kind === 'reply' ? r.body : null);
+        });
+      },
     });
     nemesis.start(phaseStart + faultMs);
     if (trace.enabled) traceStatusEvery(250, scheduler, nodes, trace);
