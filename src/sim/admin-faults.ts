@@ -10,11 +10,17 @@
  * - `transfer`: a random node is asked to hand leadership to a random voter
  *   (Rocinante's leader churn).
  *
+ * Half the seeds are bold: each step asks for a random set of at least two
+ * voters with every other node a learner, so one change may replace most of
+ * the voters at once. Changes of one node at a time keep the old and new
+ * majorities overlapping even under a wrong quorum rule; bold ones are where
+ * such a rule loses committed entries.
+ *
  * At the final heal every node is brought back as a voter (learner first,
  * then promoted), so the liveness window runs on the full cluster.
  */
 import type { HistoryRecorder } from '../runner/history-recorder';
-import { nextMembershipChange, pickLearned, reconfigureOutcome, type Membership } from '../runner/membership';
+import { majorityAlive, nextMembershipChange, pickLearned, reconfigureOutcome, type Membership } from '../runner/membership';
 import type { Rng } from '../runner/rng';
 import type { Scheduler } from '../runner/scheduler';
 import type { SimNode } from './sim-node';
@@ -46,19 +52,32 @@ export class SimAdminFaults {
   /** Bumped by the final heal: answers to requests sent before it only go into the history. */
   private epoch = 0;
   private readonly ids: string[];
+  private readonly bold: boolean;
 
   constructor(private readonly d: AdminFaultDeps) {
     this.ids = d.nodes.map((n) => n.id);
     this.config = { voters: [...this.ids], learners: [] };
+    this.bold = d.rng.float() < 0.5;
   }
 
   /** One step of the membership fault (skipped while a change is in flight). */
   membershipStep(): void {
     if (this.inFlight) return;
     if (!this.known) return this.relearn();
+    if (this.bold) return this.boldStep();
     const change = nextMembershipChange(this.config, this.ids, this.d.down(), this.d.rng, 2);
     if (change === null) return;
     this.reconfigure(change.next, change.kind);
+  }
+
+  private boldStep(): void {
+    const { rng } = this.d;
+    const down = this.d.down();
+    const shuffled = rng.shuffle([...this.ids]);
+    const voters = shuffled.slice(0, 2 + rng.int(this.ids.length - 1));
+    if (!majorityAlive(this.config.voters, down) || !majorityAlive(voters, down)) return;
+    const order = (ids: string[]): string[] => this.ids.filter((id) => ids.includes(id));
+    this.reconfigure({ voters: order(voters), learners: order(this.ids.filter((id) => !voters.includes(id))) }, 'bold');
   }
 
   /** Ask a random node to hand leadership to a random voter. */

@@ -39,6 +39,7 @@ Output:
 Pinning parts of the seed's random choice (all are re-emitted in replay commands):
   --nodes 3|5|7          cluster size
   --faults LIST          comma-separated subset of ${FAULT_KINDS.join(',')}, or none
+  --add-faults LIST      keep the seed's drawn mix and add these kinds to it (e.g. membership,transfer)
   --no-batching          the node's --no-batching (one entry per AppendEntries, one command per proposal)
   --no-pipelining        the node's --no-pipelining (one AppendEntries in flight per follower)
   --read-mode MODE       read-index | lease
@@ -123,6 +124,16 @@ export function parseSimArgs(argv: readonly string[]): SimArgs | 'help' {
           if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new UsageError(`--faults: unknown fault "${f}"; choose from ${FAULT_KINDS.join(', ')} or none`);
         }
         args.overrides.faults = list as FaultKind[];
+        shaping(raw);
+        break;
+      }
+      case '--add-faults': {
+        const raw = value();
+        const list = raw.split(',');
+        for (const f of list) {
+          if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new UsageError(`--add-faults: unknown fault "${f}"; choose from ${FAULT_KINDS.join(', ')}`);
+        }
+        args.overrides.addFaults = list as FaultKind[];
         shaping(raw);
         break;
       }

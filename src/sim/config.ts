@@ -95,6 +95,8 @@ export interface ConfigOverrides {
   batching?: boolean;
   pipelining?: boolean;
   faults?: FaultKind[];
+  /** Kinds added to the drawn mix (ignored with `faults`). */
+  addFaults?: FaultKind[];
   phases?: Partial<Phases>;
   broken?: BrokenSwitches;
   readMode?: 'read-index' | 'lease';
@@ -154,6 +156,7 @@ export function chooseConfig(seed: number, workload: string, overrides: ConfigOv
   if (!overrides.faults) {
     const adminRng = new Rng(`sim-config-admin:${seed}`);
     for (const kind of ADMIN_KINDS) if (adminRng.float() < 0.35) faults.push(kind);
+    for (const kind of overrides.addFaults ?? []) if (!faults.includes(kind)) faults.push(kind);
   }
   return {
     seed,

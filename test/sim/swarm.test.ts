@@ -55,6 +55,23 @@ const SWITCHES: Switch[] = [
     pins: ['--nodes', '3'],
     bound: 40,
   },
+  // Quorum rules broken across a change of configuration: changes of one node at a time keep
+  // old and new majorities overlapping, so only the bold seeds (random voter sets, admin-faults.ts)
+  // lose entries. Pinned faults, seeds 1..100: both first caught at seed 18 (then 21/23, 23/41).
+  {
+    name: 'raft countRemovedVoters',
+    flag: 'count-removed-voters',
+    overrides: { broken: { raft: { countRemovedVoters: true } }, faults: ['membership', 'transfer', 'partition', 'crash'] },
+    pins: ['--faults', 'membership,transfer,partition,crash'],
+    bound: 40,
+  },
+  {
+    name: 'raft countLearners',
+    flag: 'count-learners',
+    overrides: { broken: { raft: { countLearners: true } }, faults: ['membership', 'transfer', 'partition', 'crash'] },
+    pins: ['--faults', 'membership,transfer,partition,crash'],
+    bound: 40,
+  },
   {
     name: 'raft commitOldTermByCounting',
     flag: 'commit-old-term-by-counting',
