@@ -32,10 +32,12 @@ export function proposeMembership(s: RaftState, target: MembershipTarget): Membe
   }
   const history = s.log.members;
   const cur = history.current();
+  // Already there, or on the way there (the joint step's incoming side): the same request
+  // again — a retry, or a duplicate the network delivered — joins the change under way.
+  if (sameMembers(cur.voters, wanted.voters) && sameMembers(cur.learners, wanted.learners)) return { ok: true, index: history.currentIndex() };
   if (isJoint(cur) || history.currentIndex() > s.log.committed) {
     return { ok: false, reason: 'change-pending', detail: `the configuration change at index ${history.currentIndex()} is not finished` };
   }
-  if (sameMembers(cur.voters, wanted.voters) && sameMembers(cur.learners, wanted.learners)) return { ok: true, index: history.currentIndex() };
   const next: Membership = sameMembers(cur.voters, wanted.voters) ? wanted : { ...wanted, outgoing: [...cur.voters] };
   const index = s.log.lastIndex() + 1;
   appendAsLeader(s, [{ index, term: s.term, kind: 'config', data: encodeMembership(next) }]);

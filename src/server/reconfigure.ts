@@ -86,7 +86,8 @@ export class ReconfigureRequests {
       });
       return;
     }
-    if (this.pending.length > 0) throw new RequestError(ErrorCode.TemporarilyUnavailable, 'another configuration change requested here is not finished');
+    // Several may wait here: the core refuses a second, different change (definite 11) and
+    // lets the same one again (a retry, a duplicated forward) join the one under way.
     const current = raft.membership;
     const promoted = target.voters.filter((id) => !current.voters.includes(id) && id !== me);
     const change: PendingChange = { request, target, deadline: ctx.env.now() + this.waitMs(), catchUpTo: promoted.length > 0 ? raft.status.commit : 0, proposed: false };

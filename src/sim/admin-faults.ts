@@ -51,6 +51,7 @@ export class SimAdminFaults {
   private healing = false;
   /** Bumped by the final heal: answers to requests sent before it only go into the history. */
   private epoch = 0;
+  private verifications = 0;
   private readonly ids: string[];
   private readonly bold: boolean;
 
@@ -95,12 +96,11 @@ export class SimAdminFaults {
   /** Final heal: bring every node back as a voter, one change at a time. */
   healAll(): void {
     this.healing = true;
-    if (this.inFlight) {
-      // Its node may have crashed with it: do not wait for the answer, ask what happened.
-      this.epoch++;
-      this.inFlight = false;
-      this.known = false;
-    }
+    // A change in flight may have died with its node: do not wait for the answer. Whatever
+    // our view, start the heal from what the leader says is in place.
+    this.epoch++;
+    this.inFlight = false;
+    this.known = false;
     this.healStep();
   }
 
@@ -108,7 +108,11 @@ export class SimAdminFaults {
     if (this.inFlight) return;
     if (!this.known) return this.relearn();
     const out = this.ids.filter((id) => !this.config.voters.includes(id));
-    if (out.length === 0) return;
+    if (out.length === 0) {
+      // Check again a little later: a change sent before the heal may still land.
+      if (this.verifications++ < 3) this.d.scheduler.after(300, () => this.verify());
+      return;
+    }
     const learners = out.filter((id) => this.config.learners.includes(id));
     // Promote the learners; add the removed ones as learners first (a stranger cannot vote at once).
     const next: Membership = learners.length > 0
@@ -126,7 +130,12 @@ export class SimAdminFaults {
     this.d.request(node, { type: 'raft_reconfigure', voters: next.voters, learners: next.learners }, RECONFIGURE_TIMEOUT_MS, (reply) => {
       const out = reconfigureOutcome(reply, next, this.ids);
       this.d.note('stop-membership', value, out.result);
-      if (epoch !== this.epoch) return;
+      if (epoch !== this.epoch) {
+        // A change from before the heal finished after all: what the heal learned may be stale.
+        if (out.kind !== 'definite') this.known = false;
+        if (!this.inFlight) this.continueHealing();
+        return;
+      }
       this.inFlight = false;
       if (out.kind === 'ok' && out.config) this.config = out.config;
       else if (out.kind !== 'definite') this.known = false;
@@ -153,6 +162,12 @@ export class SimAdminFaults {
         this.continueHealing();
       });
     }
+  }
+
+  private verify(): void {
+    if (this.inFlight) return;
+    this.known = false;
+    this.healStep();
   }
 
   private continueHealing(): void {

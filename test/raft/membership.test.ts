@@ -68,9 +68,11 @@ describe('raft membership: joint consensus (thesis §4.3)', () => {
     const net = new Net(ids3);
     net.elect('n1');
     net.settle();
-    proposeOk(net, 'n1', ['n1', 'n2']);
+    const first = proposeOk(net, 'n1', ['n1', 'n2']);
     const again = net.n('n1').proposeMembership({ voters: ['n1'], learners: [] });
     assert.equal(again.ok === false && again.reason, 'change-pending');
+    // The same change again (a retry, a duplicated request) joins the one under way: it was started.
+    assert.deepEqual(net.n('n1').proposeMembership({ voters: ['n2', 'n1'], learners: [] }), { ok: true, index: first });
     const run = (faults: TestingFaults): string => {
       const n = new Net(ids3, { testingFaults: faults });
       n.dropIf = (m) => m.type === 'append-resp';

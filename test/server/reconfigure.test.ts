@@ -80,6 +80,27 @@ describe('raft_reconfigure and --voters (real node processes)', function () {
     }
   });
 
+  it('the same change twice at once (a retry, a duplicated forward) is one change: both answered ok; a different one meanwhile gets 11', async () => {
+    const c = new PipeCluster(['n1', 'n2', 'n3']);
+    try {
+      const leader = await c.leader();
+      const rest = c.ids.filter((id) => id !== leader);
+      const target = { type: 'raft_reconfigure', voters: [leader, rest[0]], learners: [rest[1]] };
+      const [a, b, other] = await Promise.all([
+        c.request(leader, target, 10_000),
+        c.request(leader, target, 10_000),
+        c.request(leader, { type: 'raft_reconfigure', voters: c.ids }, 10_000),
+      ]);
+      assert.equal(a.type, 'raft_reconfigure_ok', JSON.stringify(a));
+      assert.equal(b.type, 'raft_reconfigure_ok', JSON.stringify(b));
+      assert.equal(other.code, ErrorCode.TemporarilyUnavailable, JSON.stringify(other));
+      const st = await c.request(rest[1], { type: 'raft_status' });
+      assert.deepEqual([sorted(st.voters), st.learners], [sorted([leader, rest[0]]), [rest[1]]]);
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('malformed changes get 12 and change nothing; the same configuration is ok at once', async () => {
     const c = new PipeCluster(['n1', 'n2', 'n3']);
     try {
