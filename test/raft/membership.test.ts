@@ -172,3 +172,26 @@ describe('raft membership: the leader leaves', () => {
     assert.deepEqual(net.leaders(), ['n5'], 'the cluster finished the change and n5 leads');
   });
 });
+
+describe('raft membership: leases across a leadership transfer', () => {
+  it('once TimeoutNow is out the old leader serves no lease read, even with its lease still running', () => {
+    const net = new Net(ids3, { readMode: 'lease', checkQuorum: true, heartbeatTicks: 1 });
+    net.tick(ids3, 40);
+    const leader = net.leaders()[0];
+    const to = ids3.find((id) => id !== leader) as string;
+    net.tick(ids3, 2);
+    net.n(leader).readIndex('before');
+    net.settle();
+    assert.equal(net.r(leader).readStates.length, 1, 'the lease serves a read at once');
+    // The TimeoutNow is delayed (dropped here): `to` may still win at any moment without
+    // waiting out the lease, so the lease is over although no one has been elected yet.
+    net.dropIf = (m) => m.type === 'timeout-now';
+    net.n(leader).transferLeadership(to);
+    net.settle();
+    assert.equal(net.sentOfType('timeout-now').length, 1);
+    net.isolate(leader);
+    net.n(leader).readIndex('after');
+    net.settle();
+    assert.equal(net.r(leader).readStates.length, 1, 'no lease read after TimeoutNow, and no quorum reachable');
+  });
+});
