@@ -33,6 +33,8 @@ export interface ServerOptions {
   txnDeadlineMs: number;
   /** How long a request may wait for a leader to become known before a definite 11. */
   noLeaderWaitMs: number;
+  /** A client request arriving while storage recovers waits this long, then gets a definite 11 "not ready". */
+  recoveryWaitMs: number;
   /** Re-forward unanswered writes this often (safe: the session table dedups). */
   forwardRetryMs: number;
   /** Log counters every this many ms (0 = never). */
@@ -57,6 +59,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   kvDeadlineMs: 900,
   txnDeadlineMs: 4500,
   noLeaderWaitMs: 600,
+  recoveryWaitMs: 200,
   forwardRetryMs: 250,
   statsIntervalMs: 10_000,
   voters: null,
@@ -83,6 +86,8 @@ Options:
   --kv-deadline-ms N        answer an unfinished lin-kv request by then (default ${DEFAULT_OPTIONS.kvDeadlineMs})
   --txn-deadline-ms N       answer an unfinished transaction by then (default ${DEFAULT_OPTIONS.txnDeadlineMs})
   --no-leader-wait-ms N     wait this long for a leader before answering 11 temporarily-unavailable (default ${DEFAULT_OPTIONS.noLeaderWaitMs})
+  --recovery-wait-ms N      a client request arriving while storage recovers waits this long, then gets
+                            a definite 11 "not ready: recovering storage" (default ${DEFAULT_OPTIONS.recoveryWaitMs})
   --forward-retry-ms N      re-forward unanswered writes to the current leader this often (default ${DEFAULT_OPTIONS.forwardRetryMs})
   --stats-interval-ms N     log counters every N ms while busy, 0 = never (default ${DEFAULT_OPTIONS.statsIntervalMs})
   --voters K                at boot the first K of Maelstrom's node ids vote, the others are learners
@@ -104,6 +109,7 @@ const INTEGER_FLAGS: Record<string, keyof ServerOptions> = {
   '--txn-deadline-ms': 'txnDeadlineMs',
   '--no-leader-wait-ms': 'noLeaderWaitMs',
   '--forward-retry-ms': 'forwardRetryMs',
+  '--recovery-wait-ms': 'recoveryWaitMs',
   '--stats-interval-ms': 'statsIntervalMs',
   '--peer-flush-ms': 'peerFlushMs',
 };

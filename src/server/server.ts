@@ -71,6 +71,8 @@ export class RaftServer {
   private readonly readyLoop: ReadyLoop;
   private readonly admin: AdminRequests;
   private startupQueue: Array<() => void> = [];
+  /** When storage recovery began (null before init): client requests wait for it only so long. */
+  private recoveryStartedAt: number | null = null;
   /** Set once a graceful leave began: new client requests get a definite 11 with this text. */
   private refusing: string | null = null;
   private leaving: Promise<boolean> | null = null;
@@ -176,6 +178,7 @@ export class RaftServer {
 
   private start(info: InitInfo): void {
     this.ctx.origin = `${info.nodeId}:${this.deps.incarnation}`;
+    this.recoveryStartedAt = this.env.now();
     let storage: RaftStorage;
     try {
       storage = this.deps.openStorage(info.nodeId);
@@ -269,8 +272,29 @@ export class RaftServer {
     if (this.refuse(request)) return;
     // Parse before anything else so malformed requests get 12 even during start-up.
     const { command, readOnly } = workload.parse(request.body);
-    this.whenStarted(() => {
+    const admit = (): void => {
       if (!this.refuse(request)) this.requests.admit(workload, request, command, readOnly);
+    };
+    if (this.ctx.raft || this.ctx.failed || this.recoveryStartedAt === null) {
+      this.whenStarted(admit);
+      return;
+    }
+    // Storage is still recovering. A small log recovers in milliseconds, so wait a little;
+    // a long recovery says "not ready" (Rocinante's signal) rather than let clients time out.
+    const left = this.options.recoveryWaitMs - (this.env.now() - this.recoveryStartedAt);
+    let settled = false;
+    const notReady = (): void => {
+      if (settled) return;
+      settled = true;
+      this.node.replyError(request, ErrorCode.TemporarilyUnavailable, 'not ready: recovering storage');
+    };
+    if (left <= 0) return notReady();
+    const timer = this.env.setTimer(left, notReady);
+    this.startupQueue.push(() => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      admit();
     });
   }
 
