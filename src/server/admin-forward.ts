@@ -6,7 +6,21 @@
  */
 import { ErrorCode } from '../protocol/errors';
 import type { Body, Envelope } from '../protocol/message';
+import { RequestError } from '../protocol/node';
+import type { RaftNode } from '../raft';
 import type { ServerContext } from './context';
+
+/**
+ * The replica an admin request that changes something may act on, or the
+ * definite 11 that says why not (leaving, failed, still recovering).
+ */
+export function servingRaft(ctx: ServerContext, refusal: string | null): RaftNode {
+  if (refusal !== null) throw new RequestError(ErrorCode.TemporarilyUnavailable, refusal);
+  if (ctx.failed) throw new RequestError(ErrorCode.TemporarilyUnavailable, `node unavailable: ${ctx.failed}`);
+  const raft = ctx.raft;
+  if (!raft || ctx.timers.stopped) throw new RequestError(ErrorCode.TemporarilyUnavailable, 'not ready: recovering storage');
+  return raft;
+}
 
 export interface AdminForward {
   request: Envelope;

@@ -17,7 +17,7 @@
 import { ErrorCode } from '../protocol/errors';
 import type { Body, Envelope } from '../protocol/message';
 import { RequestError } from '../protocol/node';
-import { forwardToLeader } from './admin-forward';
+import { forwardToLeader, servingRaft } from './admin-forward';
 import type { ServerContext } from './context';
 import { ReconfigureRequests } from './reconfigure';
 
@@ -121,11 +121,7 @@ export class AdminRequests {
       if (!voters.includes(body.to)) throw new RequestError(ErrorCode.MalformedRequest, `"to": ${JSON.stringify(body.to)} is not a voter (voters: ${voters.join(', ')})`);
       to = body.to;
     }
-    const refusal = this.hooks.refusal();
-    if (refusal !== null) throw new RequestError(ErrorCode.TemporarilyUnavailable, refusal);
-    if (ctx.failed) throw new RequestError(ErrorCode.TemporarilyUnavailable, `node unavailable: ${ctx.failed}`);
-    const raft = ctx.raft;
-    if (!raft || ctx.timers.stopped) throw new RequestError(ErrorCode.TemporarilyUnavailable, 'not ready: recovering storage');
+    const raft = servingRaft(ctx, this.hooks.refusal());
     const me = ctx.node.nodeId;
     const leader = ctx.soft.leader;
     if (to !== null && leader === to) {

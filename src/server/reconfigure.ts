@@ -21,7 +21,7 @@ import type { Body, Envelope } from '../protocol/message';
 import { RequestError } from '../protocol/node';
 import { membershipProblem, type Membership, type MembershipTarget } from '../raft';
 import { checkFields, type AdminHooks } from './admin';
-import { forwardToLeader } from './admin-forward';
+import { forwardToLeader, servingRaft } from './admin-forward';
 import type { ServerContext } from './context';
 
 const FIELDS = new Set(['type', 'msg_id', 'voters', 'learners']);
@@ -63,11 +63,7 @@ export class ReconfigureRequests {
     checkFields(body, FIELDS);
     const ctx = this.ctx;
     const target = parseTarget(body, ctx.node.nodeIds);
-    const refusal = this.hooks.refusal();
-    if (refusal !== null) throw new RequestError(ErrorCode.TemporarilyUnavailable, refusal);
-    if (ctx.failed) throw new RequestError(ErrorCode.TemporarilyUnavailable, `node unavailable: ${ctx.failed}`);
-    const raft = ctx.raft;
-    if (!raft || ctx.timers.stopped) throw new RequestError(ErrorCode.TemporarilyUnavailable, 'not ready: recovering storage');
+    const raft = servingRaft(ctx, this.hooks.refusal());
     const me = ctx.node.nodeId;
     const leader = ctx.soft.leader;
     if (leader === null) throw new RequestError(ErrorCode.TemporarilyUnavailable, 'no leader known');
