@@ -6,7 +6,7 @@ import { parseTestArgs, TestConfig } from '../../src/runner/cli';
 import { HuntArgs, parseHuntArgs } from '../../src/runner/hunt/args';
 import { classify, lastStderrMessage, RunResult } from '../../src/runner/hunt/child';
 import { runHuntCommand } from '../../src/runner/hunt/command';
-import { configKey, drawRun, HuntFixed, RunDraw, shortForm, testArgv } from '../../src/runner/hunt/draw';
+import { drawRun, HuntFixed, RunDraw, shortForm, testArgv } from '../../src/runner/hunt/draw';
 import { DURABLE_FAULTS, faultPool, HUNT_FAULTS, MEMORY_SAFE_FAULTS } from '../../src/runner/hunt/faults';
 import { HuntDeps, isFinding, PlannedRun, runHunt } from '../../src/runner/hunt/hunt';
 import { describeResults, shellCommand, shellQuote } from '../../src/runner/hunt/report';
@@ -81,9 +81,10 @@ describe('hunt: drawing run configurations', () => {
     assert.ok(directed.length > 250 && directed.length < 350, String(directed.length));
     for (const d of directed) {
       assert.deepEqual(
-        [d.nodeCount, d.timeLimitS, d.rate, d.concurrencyPerNode, d.latencyDist, d.latencyMs, d.nemesis, d.nemesisIntervalS, d.finalReads, d.finalRotations, d.valueCount, d.finalHealS],
-        [3, 12, 200, 4, 'exponential', 2, ['strike-leader'], 30, true, 2, 100, null],
+        [d.nodeCount, d.concurrencyPerNode, d.latencyDist, d.nemesis, d.nemesisIntervalS, d.finalReads, d.finalRotations, d.valueCount, d.finalHealS],
+        [3, 4, 'exponential', ['strike-leader'], 30, true, 2, 100, null],
       );
+      assert.ok([10, 12, 15].includes(d.timeLimitS) && [150, 200, 300].includes(d.rate) && [1, 2, 5].includes(d.latencyMs));
     }
     assert.ok(shortForm(directed[0]).endsWith('directed'));
     const noStrike = fixedFor('lin-kv', { pool: ['partition', 'pause'] });
@@ -359,10 +360,7 @@ describe('hunt: the loop and its exit codes (scripted runs)', () => {
     assert.equal(seen.length, 10, 'budget 100 s / 10 s runs');
     assert.equal(out.split('\n').filter((l) => /^run \d+ \[/.test(l)).length, 10);
     assert.match(out, /runs\s+10\n/);
-    // Directed strike runs share one configuration (only their seeds differ), so fewer than 10 are distinct.
-    const distinct = new Set(seen.map((r) => configKey(r.draw))).size;
-    assert.ok(distinct < 10 && seen.some((r) => r.draw.directed), String(distinct));
-    assert.match(out, new RegExp(`distinct configurations\\s+${distinct}\\n`));
+    assert.match(out, /distinct configurations\s+10\n/);
     assert.match(out, /valid\s+9\n/);
     assert.match(out, /unknown\s+1\n/);
     assert.match(out, /time to first finding\s+none/);

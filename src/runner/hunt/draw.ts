@@ -131,7 +131,8 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   const valueCount = fixed.workload === 'lin-kv' && fixed.valueCountSupported === true && vals.float() >= 1 / 3 ? vals.pick([20, 100, 1000]) : null;
   const seed = r('seed').nextUint32();
   const drawn: RunDraw = { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalRotations, finalHealS, valueCount, txn, directed: false };
-  return r('directed').float() < DIRECTED_STRIKE_SHARE ? directStrike(drawn, fixed) : drawn;
+  const dir = r('directed');
+  return dir.float() < DIRECTED_STRIKE_SHARE ? directStrike(drawn, fixed, dir) : drawn;
 }
 
 /** Share of runs that are the directed leader-strike configuration (when strike-leader is in the pool). */
@@ -140,23 +141,22 @@ export const DIRECTED_STRIKE_SHARE = 0.3;
 /**
  * Leader strikes alone, at a pace and shape measured to expose the bugs that
  * only show when a new leader is cut off right after taking office (stale
- * acks or votes counted across terms): three nodes, 200 ops/s over 4n
- * workers, 2 ms exponential latency, a wide value range, final reads with
- * two leader rotations; only the seed varies (varying rate and latency
- * around it found nothing in 18 directed runs). Mixed with eight other
- * faults, strikes rarely line up like this; the user's fixed flags still win.
+ * acks or votes counted across terms): three nodes, 150-300 ops/s over 4n
+ * workers, 1-5 ms exponential latency, a wide value range, final reads with
+ * two leader rotations. Mixed with eight other faults, strikes rarely line
+ * up like this; the user's fixed flags still win.
  */
-function directStrike(d: RunDraw, fixed: HuntFixed): RunDraw {
+function directStrike(d: RunDraw, fixed: HuntFixed, r: Rng): RunDraw {
   if (!fixed.pool.includes('strike-leader')) return d;
   const lin = fixed.workload === 'lin-kv';
   return {
     ...d,
     nodeCount: fixed.nodeCount ?? 3,
-    timeLimitS: fixed.timeLimitS ?? 12,
-    rate: fixed.rate ?? 200,
+    timeLimitS: fixed.timeLimitS ?? r.pick([10, 12, 15]),
+    rate: fixed.rate ?? r.pick([150, 200, 300]),
     concurrencyPerNode: 4,
     latencyDist: fixed.latencyDists.includes('exponential') ? 'exponential' : d.latencyDist,
-    latencyMs: 2,
+    latencyMs: r.pick([1, 2, 5]),
     nemesis: ['strike-leader'],
     nemesisIntervalS: 30,
     finalReads: fixed.finalReadsSupported,
