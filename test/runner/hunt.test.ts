@@ -46,9 +46,7 @@ describe('hunt: drawing run configurations', () => {
   });
 
   it('ranges: nodes 3 or 5 (mostly 3), time 5-20 s, rate 20-500, interval 0.2-5 s (often sub-second), latency 0-50 ms (biased small)', () => {
-    // The free draws; the directed strike runs have their own test below.
-    const draws = Array.from({ length: 3200 }, (_, i) => drawRun(11, i, fixedFor('txn-list-append'))).filter((d) => !d.directed).slice(0, 2000);
-    assert.equal(draws.length, 2000);
+    const draws = Array.from({ length: 2000 }, (_, i) => drawRun(11, i, fixedFor('txn-list-append')));
     const threes = draws.filter((d) => d.nodeCount === 3).length;
     assert.ok(draws.every((d) => d.nodeCount === 3 || d.nodeCount === 5));
     assert.ok(threes > 1300 && threes < 1700, String(threes));
@@ -73,24 +71,6 @@ describe('hunt: drawing run configurations', () => {
     assert.ok(draws.every((d) => d.finalHealS === null || d.finalHealS <= d.timeLimitS / 2));
     assert.ok(draws.every((d) => d.txn !== null && d.txn.keyCount >= 1 && d.txn.maxTxnLength >= 1 && d.txn.maxWritesPerKey >= 1));
     assert.equal(new Set(draws.map((d) => d.seed)).size, draws.length, 'every run has its own --seed');
-  });
-
-  it('about 30% of runs are the directed leader-strike configuration, only when strike-leader is in the pool, and fixed flags win', () => {
-    const draws = Array.from({ length: 1000 }, (_, i) => drawRun(13, i, fixedFor('lin-kv', { valueCountSupported: true })));
-    const directed = draws.filter((d) => d.directed);
-    assert.ok(directed.length > 250 && directed.length < 350, String(directed.length));
-    for (const d of directed) {
-      assert.deepEqual(
-        [d.nodeCount, d.concurrencyPerNode, d.latencyDist, d.nemesis, d.nemesisIntervalS, d.finalReads, d.finalRotations, d.valueCount, d.finalHealS],
-        [3, 4, 'exponential', ['strike-leader'], 30, true, 2, 100, null],
-      );
-      assert.ok([10, 12, 15].includes(d.timeLimitS) && [150, 200, 300].includes(d.rate) && [1, 2, 5].includes(d.latencyMs));
-    }
-    assert.ok(shortForm(directed[0]).endsWith('directed'));
-    const noStrike = fixedFor('lin-kv', { pool: ['partition', 'pause'] });
-    assert.ok(Array.from({ length: 300 }, (_, i) => drawRun(13, i, noStrike)).every((d) => !d.directed));
-    const pinned = Array.from({ length: 300 }, (_, i) => drawRun(13, i, fixedFor('lin-kv', { nodeCount: 5, rate: 50 }))).filter((d) => d.directed);
-    assert.ok(pinned.length > 0 && pinned.every((d) => d.nodeCount === 5 && d.rate === 50));
   });
 
   it('lin-kv concurrency is always a multiple of 2n; --final-reads only when the test command has it', () => {
@@ -120,7 +100,7 @@ describe('hunt: drawing run configurations', () => {
   it('the short form names the drawn config', () => {
     const d: RunDraw = {
       index: 0, seed: 1, nodeCount: 3, timeLimitS: 12, rate: 140, concurrencyPerNode: 2, latencyDist: 'exponential', latencyMs: 8,
-      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalRotations: 0, finalHealS: 2, valueCount: null, txn: null, directed: false,
+      nemesis: ['partition', 'pause'], nemesisIntervalS: 0.45, finalReads: true, finalRotations: 0, finalHealS: 2, valueCount: null, txn: null,
     };
     assert.equal(shortForm(d), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s fh2 fr');
     assert.equal(shortForm({ ...d, valueCount: 100 }), 'n3 t12s r140 c2n lat=exp:8ms nem=partition+pause/0.45s v100 fh2 fr');
@@ -129,9 +109,10 @@ describe('hunt: drawing run configurations', () => {
 
   it('lin-kv draws a wider --value-count in about two thirds of the runs when the test command has it; never for txn', () => {
     const counts = new Map<number | null, number>();
-    const free = Array.from({ length: 900 }, (_, i) => drawRun(3, i, fixedFor('lin-kv', { valueCountSupported: true }))).filter((d) => !d.directed).slice(0, 600);
-    assert.equal(free.length, 600);
-    for (const d of free) counts.set(d.valueCount, (counts.get(d.valueCount) ?? 0) + 1);
+    for (let i = 0; i < 600; i++) {
+      const v = drawRun(3, i, fixedFor('lin-kv', { valueCountSupported: true })).valueCount;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
     assert.deepEqual([...counts.keys()].sort(), [100, 1000, 20, null].sort());
     const maelstrom = counts.get(null) ?? 0;
     assert.ok(maelstrom > 150 && maelstrom < 250, `Maelstrom's 5 values in ${maelstrom} of 600`);

@@ -46,8 +46,6 @@ export interface RunDraw {
   valueCount: number | null;
   /** txn workloads only. */
   txn: { keyCount: number; maxTxnLength: number; maxWritesPerKey: number } | null;
-  /** The directed leader-strike configuration (directStrike) rather than a free draw. */
-  directed: boolean;
 }
 
 export const TXN_WORKLOADS = ['txn-list-append', 'txn-rw-register'];
@@ -130,41 +128,7 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   const vals = r('values');
   const valueCount = fixed.workload === 'lin-kv' && fixed.valueCountSupported === true && vals.float() >= 1 / 3 ? vals.pick([20, 100, 1000]) : null;
   const seed = r('seed').nextUint32();
-  const drawn: RunDraw = { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalRotations, finalHealS, valueCount, txn, directed: false };
-  const dir = r('directed');
-  return dir.float() < DIRECTED_STRIKE_SHARE ? directStrike(drawn, fixed, dir) : drawn;
-}
-
-/** Share of runs that are the directed leader-strike configuration (when strike-leader is in the pool). */
-export const DIRECTED_STRIKE_SHARE = 0.3;
-
-/**
- * Leader strikes alone, at a pace and shape measured to expose the bugs that
- * only show when a new leader is cut off right after taking office (stale
- * acks or votes counted across terms): three nodes, 150-300 ops/s over 4n
- * workers, 1-5 ms exponential latency, a wide value range, final reads with
- * two leader rotations. Mixed with eight other faults, strikes rarely line
- * up like this; the user's fixed flags still win.
- */
-function directStrike(d: RunDraw, fixed: HuntFixed, r: Rng): RunDraw {
-  if (!fixed.pool.includes('strike-leader')) return d;
-  const lin = fixed.workload === 'lin-kv';
-  return {
-    ...d,
-    nodeCount: fixed.nodeCount ?? 3,
-    timeLimitS: fixed.timeLimitS ?? r.pick([10, 12, 15]),
-    rate: fixed.rate ?? r.pick([150, 200, 300]),
-    concurrencyPerNode: 4,
-    latencyDist: fixed.latencyDists.includes('exponential') ? 'exponential' : d.latencyDist,
-    latencyMs: r.pick([1, 2, 5]),
-    nemesis: ['strike-leader'],
-    nemesisIntervalS: 30,
-    finalReads: fixed.finalReadsSupported,
-    finalRotations: fixed.finalReadsSupported && fixed.finalRotationsSupported === true ? 2 : 0,
-    finalHealS: null,
-    valueCount: lin && fixed.valueCountSupported === true ? 100 : d.valueCount,
-    directed: true,
-  };
+  return { index, seed, nodeCount, timeLimitS, rate, concurrencyPerNode, latencyDist, latencyMs, nemesis, nemesisIntervalS, finalReads, finalRotations, finalHealS, valueCount, txn };
 }
 
 /**
@@ -219,6 +183,5 @@ export function shortForm(d: RunDraw): string {
   if (d.valueCount !== null) parts.push(`v${d.valueCount}`);
   if (d.finalHealS !== null) parts.push(`fh${d.finalHealS}`);
   if (d.finalReads) parts.push(d.finalRotations > 0 ? `fr+rot${d.finalRotations}` : 'fr');
-  if (d.directed) parts.push('directed');
   return parts.join(' ');
 }
