@@ -3,7 +3,7 @@
  * cluster-harness.ts); any invariant violation fails with the seed and the
  * command that replays it. Environment:
  *
- *   RAFT_SEEDS=<n>       seeds per profile run (default 3000; the churn profile runs half as many)
+ *   RAFT_SEEDS=<n>       seeds per profile run (default 3000; churn runs half as many, membership a quarter)
  *   RAFT_STEPS=<n>       steps per seed (default 400)
  *   RAFT_FIRST_SEED=<s>  first seed of the range (default 1)
  *   RAFT_SEED=<s>        run only seed s (replay), with RAFT_PROFILE=default|churn
@@ -58,7 +58,7 @@ function runMany(seeds: number[], profile: Profile): Totals {
 const profiles: [Profile, number][] = [
   ['default', SEEDS],
   ['churn', Math.ceil(SEEDS / 2)],
-  ['membership', Math.ceil(SEEDS / 2)],
+  ['membership', Math.ceil(SEEDS / 4)],
 ];
 
 describe('raft randomized cluster tester', function () {
@@ -94,8 +94,11 @@ const brokenRules: [string, TestingFaults, Partial<ClusterOptions>?, Profile[]?]
   ['holds a read lease longer than the election timeout', { leaseOutlivesElection: true }],
   ['commits as a follower of three voters without the leader saying it holds the entry durably', { pairCommitWithoutLeaderDurability: true }],
   // A server-side mistake, not a core one: with pipelined writes, a batch with nothing to
-  // write still must not send its acks before the earlier writes are durable.
-  ['runs behind a pipelining server that sends acks of an empty batch before earlier writes are durable', {}, { pipelinedWrites: true, earlyAcksBug: true }],
+  // write still must not send its acks before the earlier writes are durable. It only shows
+  // across crashes, so the crash rate is pinned (0.03 per step): caught at seed 178 (default);
+  // with each seed's own rate, which step schedules happen to reach it moves with any change
+  // to message flow (seed 106 before the read index moved to the stamped prefix, 1303 after).
+  ['runs behind a pipelining server that sends acks of an empty batch before earlier writes are durable', {}, { pipelinedWrites: true, earlyAcksBug: true, crashRate: 0.03 }],
   // Membership (thesis §4.3): run with random reconfigurations.
   ['puts a configuration in effect when it commits instead of when it is appended', { membershipOnCommit: true }, {}, ['membership']],
   ['keeps counting the voters the latest change removed', { countRemovedVoters: true }, {}, ['membership']],
