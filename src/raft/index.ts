@@ -6,4 +6,4 @@ export * from './types';
 export { RaftNode } from './node';
 export { RaftInvariantError, RaftUsageError } from './errors';
 export type { Membership } from './membership';
-export { decodeMembership, encodeMembership, membershipProblem } from './membership';
+export { decodeMembership, encodeMembership, membershipProblem, sameMembership, snapshotMeta } from './membership';

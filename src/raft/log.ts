@@ -15,7 +15,7 @@
  */
 import type { Entry, Snapshot } from './types';
 import { invariant } from './errors';
-import { MembershipHistory, membershipOfSnapshot, snapshotMetaFields, type Membership } from './membership';
+import { MembershipHistory, membershipOfSnapshot, snapshotMeta, type Membership } from './membership';
 
 export class RaftLog {
   /** Newest snapshot known locally (sent to followers that are too far behind). */
@@ -183,7 +183,7 @@ export class RaftLog {
     this.entries = this.entries.slice(index - this.snapIndex);
     this.snapIndex = index;
     this.snapTerm = term;
-    this.snapshot = { meta: { index, term, ...snapshotMetaFields(this.members.at(index)) }, data };
+    this.snapshot = { meta: snapshotMeta(index, term, this.members.at(index)), data };
     this.members.compactedTo(index);
     if (this.unstableFrom <= index) this.unstableFrom = index + 1;
   }

@@ -96,11 +96,16 @@ export function membershipOfSnapshot(meta: SnapshotMeta): Membership {
   return { voters: [...meta.voters], outgoing: [...(meta.outgoing ?? [])], learners: [...(meta.learners ?? [])] };
 }
 
-/** Snapshot metadata records the configuration in effect at its index (thesis §5.1). */
-export function snapshotMetaFields(m: Membership): Pick<SnapshotMeta, 'voters' | 'learners' | 'outgoing'> {
-  const f: Pick<SnapshotMeta, 'voters' | 'learners' | 'outgoing'> = { voters: [...m.voters], learners: [...m.learners] };
-  if (isJoint(m)) f.outgoing = [...m.outgoing];
-  return f;
+/** Snapshot metadata records the configuration in effect at its index (thesis §5.1); `outgoing` only when joint. */
+export function snapshotMeta(index: number, term: number, m: Membership): SnapshotMeta {
+  const meta: SnapshotMeta = { index, term, voters: [...m.voters], learners: [...m.learners] };
+  if (isJoint(m)) meta.outgoing = [...m.outgoing];
+  return meta;
+}
+
+/** A fresh copy of snapshot metadata (nothing shared with `meta`). */
+export function copySnapshotMeta(meta: SnapshotMeta): SnapshotMeta {
+  return snapshotMeta(meta.index, meta.term, membershipOfSnapshot(meta));
 }
 
 interface Placed {

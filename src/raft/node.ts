@@ -54,7 +54,7 @@
  * committedEntries, and learns everything else from the current leader.
  */
 import type { Entry, HardState, MembershipResult, MembershipTarget, Message, NodeId, ProposeResult, RaftConfig, RaftStatus, ReadIndexResult, Ready, Recovered, SoftState } from './types';
-import { membersOf, type Membership } from './membership';
+import type { Membership } from './membership';
 import { proposeMembership } from './reconfigure';
 import { RaftUsageError, invariant } from './errors';
 import { checkQuorum, resetTimers, tickElection } from './election';
@@ -228,7 +228,10 @@ export class RaftNode {
 
   /** Whether this replica is a member (voter or learner) of the configuration in effect. */
   get isMember(): boolean {
-    return membersOf(this.s.log.members.current()).includes(this.s.id);
+    const m = this.s.log.members.current();
+    const id = this.s.id;
+    // Asked on every client request: no sets or arrays built for it.
+    return m.voters.includes(id) || m.outgoing.includes(id) || m.learners.includes(id);
   }
 
   compact(index: number, data: string): void {

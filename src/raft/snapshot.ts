@@ -9,7 +9,7 @@
 import type { Message, NodeId } from './types';
 import { invariant } from './errors';
 import type { Progress } from './progress';
-import { membershipOfSnapshot, snapshotMetaFields } from './membership';
+import { copySnapshotMeta } from './membership';
 import { sendAppendAck } from './replication';
 import type { RaftState } from './state';
 
@@ -39,7 +39,7 @@ export function handleSnapshotChunk(s: RaftState, m: Message & { type: 'snapshot
     return;
   }
   s.incoming = null;
-  const snapshot = { meta: { index: m.meta.index, term: m.meta.term, ...snapshotMetaFields(membershipOfSnapshot(m.meta)) }, data: cur.chunks.join('') };
+  const snapshot = { meta: copySnapshotMeta(m.meta), data: cur.chunks.join('') };
   if (s.log.matchTerm(snapshot.meta.index, snapshot.meta.term)) {
     // We already hold the snapshot's last entry, hence (log matching) everything before it.
     s.log.commitTo(snapshot.meta.index);
@@ -70,7 +70,7 @@ export function sendSnapshotChunk(s: RaftState, to: NodeId, pr: Progress): void 
   const offset = Math.min(pr.snapshotOffset, snap.data.length);
   const data = snap.data.slice(offset, offset + s.cfg.snapshotChunkBytes);
   const done = offset + data.length >= snap.data.length;
-  s.send({ type: 'snapshot', from: s.id, to, term: s.term, meta: { index: snap.meta.index, term: snap.meta.term, ...snapshotMetaFields(membershipOfSnapshot(snap.meta)) }, offset, data, done });
+  s.send({ type: 'snapshot', from: s.id, to, term: s.term, meta: copySnapshotMeta(snap.meta), offset, data, done });
 }
 
 export function handleSnapshotResponse(s: RaftState, m: Message & { type: 'snapshot-resp' }): void {

@@ -196,11 +196,6 @@ export class RaftState {
   // -------------------------------------------------------------------------
   // The configuration in effect (membership.ts)
 
-  /** The newest configuration in our log: in effect from the moment it is appended. */
-  get membership(): Membership {
-    return this.membershipView().membership;
-  }
-
   /** The majorities every decision needs: one group, or two while joint. */
   get quorum(): Majority[] {
     return this.membershipView().quorum;
@@ -218,8 +213,9 @@ export class RaftState {
     return this.membershipView().voterPeers;
   }
 
-  isVoter(id: NodeId = this.id): boolean {
-    return this.membershipView().voters.includes(id);
+  /** Whether we vote in the configuration in effect (the newest in our log, in effect once appended). */
+  isVoter(): boolean {
+    return this.membershipView().voters.includes(this.id);
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { NodeEnv } from '../protocol/env';
 import type { Body, Json } from '../protocol/message';
-import type { Entry, RaftNode, Snapshot } from '../raft';
+import { snapshotMeta, type Entry, type RaftNode, type Snapshot } from '../raft';
 import { decodeLogCommand, type LogCommand } from './log-command';
 import { SessionTable } from './sessions';
 import type { ServerStats } from './stats';
@@ -100,10 +100,9 @@ export class Applier {
     const data: SnapshotData = { machines: {}, sessions: this.sessions.snapshot() };
     for (const [name, machine] of this.machines) data.machines[name] = machine.snapshot();
     const encoded = JSON.stringify(data);
-    const m = raft.membershipAt(this.appliedIndex);
     const snapshot: Snapshot = {
       // The configuration that governs the snapshot's index travels with it (thesis §5.1).
-      meta: { index: this.appliedIndex, term: this.appliedTerm, voters: m.voters, learners: m.learners, ...(m.outgoing.length > 0 ? { outgoing: m.outgoing } : {}) },
+      meta: snapshotMeta(this.appliedIndex, this.appliedTerm, raft.membershipAt(this.appliedIndex)),
       data: encoded,
     };
     raft.compact(this.appliedIndex, encoded);

@@ -19,7 +19,7 @@
 import { ErrorCode } from '../protocol/errors';
 import type { Body, Envelope } from '../protocol/message';
 import { RequestError } from '../protocol/node';
-import { membershipProblem, type Membership, type MembershipTarget } from '../raft';
+import { membershipProblem, sameMembership, type Membership, type MembershipTarget } from '../raft';
 import { checkFields, type AdminHooks } from './admin';
 import { forwardToLeader, servingRaft } from './admin-forward';
 import type { ServerContext } from './context';
@@ -35,12 +35,9 @@ interface PendingChange {
   proposed: boolean;
 }
 
-function sorted(ids: readonly string[]): string {
-  return [...ids].sort().join(',');
-}
-
-export function isDone(m: Membership, target: MembershipTarget): boolean {
-  return m.outgoing.length === 0 && sorted(m.voters) === sorted(target.voters) && sorted(m.learners) === sorted(target.learners);
+/** The change is finished: `m` is the target itself, out of its joint step. */
+function isDone(m: Membership, target: MembershipTarget): boolean {
+  return sameMembership(m, { voters: target.voters, outgoing: [], learners: target.learners });
 }
 
 export class ReconfigureRequests {

@@ -19,7 +19,6 @@
  * At the final heal every node is brought back as a voter (learner first,
  * then promoted), so the liveness window runs on the full cluster.
  */
-import type { HistoryRecorder } from '../runner/history-recorder';
 import { majorityAlive, nextMembershipChange, pickLearned, reconfigureOutcome, type Membership } from '../runner/membership';
 import type { Rng } from '../runner/rng';
 import type { Scheduler } from '../runner/scheduler';
@@ -37,7 +36,6 @@ export interface AdminFaultDeps {
   nodes: readonly SimNode[];
   rng: Rng;
   scheduler: Scheduler;
-  history: HistoryRecorder;
   request: AdminRequest;
   /** Nodes crashed or paused right now (a change needs a majority of voters alive). */
   down(): ReadonlySet<string>;

@@ -50,7 +50,6 @@ export class SimNemesis {
       nodes: d.nodes,
       rng: d.adminRng,
       scheduler: d.scheduler,
-      history: d.history,
       request: d.adminRequest,
       down: () => new Set([...this.crashed, ...this.paused].map((n) => n.id)),
       note: (f, value, result) => this.note(f, value, result),

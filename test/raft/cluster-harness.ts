@@ -16,7 +16,7 @@
  * monotonic commit/apply per incarnation, and read linearizability (a read's
  * index covers everything known committed when the read was requested).
  */
-import { RaftNode } from '../../src/raft';
+import { RaftNode, snapshotMeta } from '../../src/raft';
 import type { Entry, HardState, Message, NodeId, RaftConfig, Ready, Snapshot, TestingFaults } from '../../src/raft';
 import { Rng, mulberry32 } from './prng';
 
@@ -446,8 +446,7 @@ export class Cluster {
     const base = d.snapshot ? d.snapshot.meta.index : 0;
     const atIndex = index > base ? d.entries[index - base - 1] : undefined;
     d.entries = atIndex !== undefined && atIndex.term === term ? d.entries.slice(index - base) : [];
-    const m = node.membershipAt(index);
-    d.snapshot = { meta: { index, term, voters: m.voters, learners: m.learners, ...(m.outgoing.length > 0 ? { outgoing: m.outgoing } : {}) }, data };
+    d.snapshot = { meta: snapshotMeta(index, term, node.membershipAt(index)), data };
   }
 
   // -------------------------------------------------------------------------
