@@ -103,6 +103,13 @@ export interface FinalReaderOptions {
   /** Process id of the first reader (node i's reader starts at firstProcess + i; after an info, + N). */
   firstProcess: number;
   allocateClientId(): string;
+  /**
+   * Every client the readers open is pushed here and left open: the caller
+   * closes them once no more reads will be sent. A node may answer a read
+   * after its reader gave up or finished, and a reply to a closed client
+   * mutes the node (spec §1.1), which would blind every later round.
+   */
+  openClients: NetClient[];
   boundMs?: number;
   log(line: string): void;
 }
@@ -142,7 +149,6 @@ export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]
       let client: NetClient | null = null;
       let next = 0;
       const done = (): void => {
-        client?.close();
         client = null;
         finishOne();
       };
@@ -152,6 +158,7 @@ export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]
         if (!client) {
           client = new NetClient(o.allocateClientId(), o.network, o.scheduler);
           client.open();
+          o.openClients.push(client);
         }
         const p = process;
         report.attempts++;
@@ -183,10 +190,8 @@ export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]
           if (c.type === 'info') {
             // A fresh process after an indeterminate result, as the interpreter does; a fresh client unless reusable.
             process += o.nodes.length;
-            if (!o.workload.reusableClient) {
-              client?.close();
-              client = null;
-            }
+            // A client that is not reusable is replaced, not closed (see openClients).
+            if (!o.workload.reusableClient) client = null;
           }
           o.scheduler.after(FINAL_READ_RETRY_MS, attempt);
         });

@@ -242,8 +242,11 @@ export class TestRun {
       this.interpreter.start();
     });
     if (o.workload.finalGenerator) await this.finalPhase();
-    this.interpreter?.closeClients();
+    // The workers' clients stay registered through the final reads (our extension): Maelstrom closes
+    // them when its test ends, and a node's late reply to a closed client mutes the node (spec §1.1).
+    // Closing them first would mute a node for answering late, and blind every later round of reads.
     if (o.finalReads) await this.finalReads(healAt ?? o.scheduler.now());
+    this.interpreter?.closeClients();
     // Nemesis teardown: stop and heal only the network, after all client ops completed (spec §4.3).
     if (this.nemesis) {
       this.nemesis.stop();
@@ -322,6 +325,7 @@ export class TestRun {
     }
     const rounds = 1 + (o.finalRotations ?? 0);
     const rotationRng = this.rng.fork('final-rotations');
+    const openClients: NetClient[] = [];
     for (let round = 0; round < rounds; round++) {
       if (round > 0) await this.rotateLeader(rotationRng);
       let maxProcess = -1;
@@ -338,12 +342,14 @@ export class TestRun {
           nodes: o.nodes,
           firstProcess: maxProcess + 1,
           allocateClientId: () => this.allocateClientId(),
+          openClients,
           log: o.log,
         },
         reads,
       );
       o.log(`final reads${which}: ${report.ok} ok of ${report.attempts} attempt(s); ${report.neverOk.length} read(s) never ok on any node`);
     }
+    for (const c of openClients) c.close();
   }
 
   /** --final-rotations: isolate the likely leader for ROTATION_ISOLATE_MS, heal, wait ROTATION_RECOVERY_MS. */

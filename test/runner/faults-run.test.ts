@@ -339,6 +339,41 @@ describe(`--final-rotations (extension; virtual clock, SEED=${SEED})`, () => {
     assert.equal(two.verdict.valid, false, 'the round served by n2 reads stale values');
   });
 
+  it('a late reply to a worker or an earlier round\u2019s reader mutes nobody: clients stay open until the final reads end', async () => {
+    // Requests that arrive in the last 300 ms of the client phase, and each node's first final read, are
+    // answered 2.5 s late: after the worker gave up (and the phase ended), after that reader finished.
+    // Maelstrom mutes a node that writes to a closed client (spec §1.1); closing clients early made a
+    // correct node mute, and a mute node answers no later round.
+    const store = new Map<string, unknown>();
+    const base = sharedKvLogic(store);
+    const lateFinal = new Set<string>();
+    const { outcome } = await runVirtual({
+      workload: linKvBench,
+      nodes: N3,
+      concurrency: 6,
+      rate: 100,
+      timeLimitMs: 1000,
+      seed: SEED,
+      finalReads: true,
+      finalRotations: 1,
+      host: (id, s) =>
+        new SimHost(id, s, (msg, emit, self) => {
+          const t = s.now();
+          const endOfPhase = t > 700 && t <= 1000 && msg.body.type !== 'init';
+          const firstFinal = t > 1000 && msg.body.type === 'read' && !lateFinal.has(self.id);
+          if (firstFinal) lateFinal.add(self.id);
+          if (endOfPhase || firstFinal) return void s.after(2500, () => base(msg, emit, self));
+          base(msg, emit, self);
+        }),
+    });
+    assert.equal(lateFinal.size, 3, 'every node answered a final read late');
+    assert.deepEqual(outcome.mutes, []);
+    // The second round (after the rotation) is answered by every node.
+    const rounds = outcome.history.filter((o) => o.f === 'stop-rotate-leader');
+    const afterRotation = finals(outcome.history).filter((o) => o.index > rounds[rounds.length - 1].index && o.type === 'ok');
+    assert.deepEqual([...new Set(afterRotation.map((o) => o.node))].sort(), N3);
+  });
+
   it('--final-rotations needs --final-reads and a count in [0, 20]', () => {
     assert.throws(() => parseTestArgs(['--bin', 'x', '--final-rotations', '2'], () => 0), /--final-rotations needs --final-reads/);
     assert.throws(() => parseTestArgs(['--bin', 'x', '--final-reads', '--final-rotations', '21'], () => 0), /--final-rotations/);
