@@ -97,7 +97,7 @@ export const OPTIONS: OptionSpec[] = [
     ours: true,
   },
   { names: ['--final-reads'], arg: null, help: 'after the client phase: heal, recover, read every key through every node (see below)', ours: true },
-  { names: ['--final-rotations'], arg: 'N', help: 'with --final-reads: N more rounds of final reads, each after cutting the likely leader off (see below)', ours: true },
+  { names: ['--final-rotations'], arg: 'N', help: 'with --final-reads: up to N more rounds of final reads, each after cutting the likely leader off (see below)', ours: true },
   { names: ['--live'], arg: 'PORT', help: 'while the test runs, serve a live view on http://127.0.0.1:PORT/ (0: any free port)', ours: true },
   { names: ['--no-messages'], arg: null, help: 'do not record messages nor write messages.html (the Lamport diagram)', ours: true },
   { names: ['-h', '--help'], arg: null, help: 'this help' },
@@ -154,8 +154,10 @@ export function usage(): string {
     `--final-reads: at the final heal (or the time limit) heal every fault, wait ${FINAL_READ_RECOVERY_MS / 1000} s, then read every key the`,
     '  test touched through every node (lin-kv: one read per key; txn: one read-only txn of all keys), retrying',
     `  until ok for up to ${FINAL_READ_BOUND_MS / 1000} s. The reads are normal ops in the history, so lost acknowledged writes show up.`,
-    `--final-rotations N: then N times cut the likely leader off for ${ROTATION_ISOLATE_MS / 1000} s, heal, wait ${ROTATION_RECOVERY_MS / 1000} s and read again:`,
+    `--final-rotations N: then up to N times cut the likely leader off for ${ROTATION_ISOLATE_MS / 1000} s, heal, wait ${ROTATION_RECOVERY_MS / 1000} s and read again:`,
     '  reads are served by the leader, so each round shows another leader\'s state machine (a diverged replica shows).',
+    '  A tour: nodes that already led a round are cut off too while the rest stay a majority, and it stops once every',
+    '  node has led a round.',
     'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash / aborted run.',
   );
   return lines.join('\n');

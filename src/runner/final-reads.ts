@@ -5,6 +5,7 @@ import { HistoryRecorder } from './history-recorder';
 import { Grudge, Network } from './network';
 import { completeGrudge } from './partitions';
 import { mapOutcome } from './outcome';
+import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import { BenchWorkload, FinalRead, WorkloadOptions } from './workload';
 
@@ -81,16 +82,22 @@ export function txnFinalReads(history: readonly HistoryOp[]): FinalRead[] {
 }
 
 /**
- * One leader rotation between rounds of final reads: cut the likely leader
- * (leader.ts) off from everyone else. Why: every node's reads are served by
- * whoever leads, so one round of final reads only shows the leader's state
- * machine. A replica that applied a different command at some index (a
- * follower that kept a conflicting suffix, two leaders in one term) goes
- * unseen until it leads; isolating each leader in turn hands leadership
- * around, and the next round reads through the new one.
+ * One leader rotation between rounds of final reads (a step of the leader
+ * tour). Why: every node's reads are served by whoever leads, so one round of
+ * final reads only shows the leader's state machine. A replica that applied a
+ * different command at some index (a follower that kept a conflicting suffix,
+ * an ex-leader that applied entries nobody committed, two leaders in one term)
+ * goes unseen until it leads. The cut isolates the likely leader and, as long
+ * as the rest remain a majority that can elect, nodes that already served a
+ * round (`led`, in the order `rng` shuffles them): with 5 nodes the next leader
+ * is always a new one until three have served; with 3 only the leader can be
+ * cut, so a node that led before may win again.
  */
-export function rotationCut(leader: string, nodes: readonly string[]): Grudge {
-  return completeGrudge([[leader], nodes.filter((n) => n !== leader)]);
+export function rotationCut(leader: string, led: ReadonlySet<string>, nodes: readonly string[], rng: Rng): Grudge {
+  const maxCut = Math.floor((nodes.length - 1) / 2);
+  const cut = [leader];
+  for (const n of rng.shuffle([...led].filter((x) => x !== leader && nodes.includes(x)).sort())) if (cut.length < maxCut) cut.push(n);
+  return completeGrudge([cut, nodes.filter((n) => !cut.includes(n))]);
 }
 
 export interface FinalReaderOptions {

@@ -326,8 +326,17 @@ export class TestRun {
     const rounds = 1 + (o.finalRotations ?? 0);
     const rotationRng = this.rng.fork('final-rotations');
     const openClients: NetClient[] = [];
+    /** The leader tour: nodes that served a round of final reads as the likely leader. */
+    const led = new Set<string>();
     for (let round = 0; round < rounds; round++) {
-      if (round > 0) await this.rotateLeader(rotationRng);
+      if (round > 0) {
+        if (led.size === o.nodes.length) {
+          o.log(`final reads: every node has led a round; ${rounds - round} rotation(s) not needed`);
+          break;
+        }
+        await this.rotateLeader(rotationRng, led);
+      }
+      led.add(inferLeader(this.network.traffic.counts(o.scheduler.now(), LEADER_WINDOW_MS), o.nodes, rotationRng).leader);
       let maxProcess = -1;
       for (const op of this.history.ops) if (typeof op.process === 'number' && op.process > maxProcess) maxProcess = op.process;
       const which = rounds > 1 ? ` (round ${round + 1} of ${rounds})` : '';
@@ -352,12 +361,15 @@ export class TestRun {
     for (const c of openClients) c.close();
   }
 
-  /** --final-rotations: isolate the likely leader for ROTATION_ISOLATE_MS, heal, wait ROTATION_RECOVERY_MS. */
-  private async rotateLeader(rng: Rng): Promise<void> {
+  /**
+   * --final-rotations: isolate the likely leader (and nodes that led a round, while the rest stay a
+   * majority: rotationCut) for ROTATION_ISOLATE_MS, heal, wait ROTATION_RECOVERY_MS.
+   */
+  private async rotateLeader(rng: Rng, led: ReadonlySet<string>): Promise<void> {
     const o = this.o;
     const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => o.scheduler.after(ms, resolve));
     const guess = inferLeader(this.network.traffic.counts(o.scheduler.now(), LEADER_WINDOW_MS), o.nodes, rng);
-    const grudge = rotationCut(guess.leader, o.nodes);
+    const grudge = rotationCut(guess.leader, led, o.nodes, rng);
     this.network.partition(grudge);
     this.history.record('info', 'nemesis', 'start-rotate-leader', { leader: guess.leader, sends: guess.sends, basis: guess.basis });
     this.history.record('info', 'nemesis', 'start-rotate-leader', ['isolated', grudgeToJson(grudge)]);

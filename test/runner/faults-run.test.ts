@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { HistoryOp } from '../../src/checker/history';
 import { parseTestArgs } from '../../src/runner/cli';
-import { FINAL_READ_RECOVERY_MS } from '../../src/runner/final-reads';
+import { FINAL_READ_RECOVERY_MS, rotationCut } from '../../src/runner/final-reads';
+import { Rng } from '../../src/runner/rng';
 import { NemesisFault } from '../../src/runner/nemesis';
 import { faultIntervals } from '../../src/runner/pictures';
 import { computeResults } from '../../src/runner/results';
@@ -337,6 +338,35 @@ describe(`--final-rotations (extension; virtual clock, SEED=${SEED})`, () => {
     const lastStop = stops[stops.length - 1].index;
     assert.ok(finals(two.outcome.history).some((o) => o.index > lastStop && o.type === 'ok'), 'reads after the last rotation');
     assert.equal(two.verdict.valid, false, 'the round served by n2 reads stale values');
+
+    // A tour of up to 5 rotations stops once every node has served a round: two were enough.
+    const five = await go(5);
+    assert.deepEqual(five.ledBy, ['n0', 'n1', 'n2']);
+    assert.equal(five.outcome.history.filter((o) => o.f === 'start-rotate-leader').length, 4);
+    assert.ok(five.logs.some((l) => l === 'final reads: every node has led a round; 3 rotation(s) not needed'), five.logs.join('\n'));
+    assert.equal(five.verdict.valid, false);
+  });
+
+  it('the tour\u2019s cut: the leader, plus nodes that already led while the rest stay a majority', () => {
+    const nodes5 = ['n0', 'n1', 'n2', 'n3', 'n4'];
+    /** The side cut off with the leader: everyone the leader no longer hears from is on the other side. */
+    const cutOf = (leader: string, led: string[], nodes: string[], seed = 1): string[] => {
+      const g = rotationCut(leader, new Set(led), nodes, new Rng(`cut ${seed}`));
+      return [leader, ...nodes.filter((n) => n !== leader && !(g.get(leader)?.has(n) ?? false))];
+    };
+    // 3 nodes: only one node can be cut, whatever led before.
+    assert.deepEqual(cutOf('n1', ['n0', 'n1'], N3), ['n1']);
+    // 5 nodes: the leader and one node that led before; never a node that has not led.
+    assert.deepEqual(cutOf('n2', ['n0', 'n2'], nodes5), ['n2', 'n0']);
+    for (let seed = 0; seed < 20; seed++) {
+      const cut = cutOf('n3', ['n0', 'n1', 'n3'], nodes5, seed);
+      assert.equal(cut.length, 2);
+      assert.ok(['n0', 'n1'].includes(cut[1]), cut.join());
+    }
+    // The cut side is cut off from every other node, both ways, and the rest is a majority.
+    const g = rotationCut('n2', new Set(['n0', 'n2']), nodes5, new Rng('cut'));
+    for (const n of ['n1', 'n3', 'n4']) assert.deepEqual([...(g.get(n) ?? [])].sort(), ['n0', 'n2']);
+    for (const n of ['n0', 'n2']) assert.deepEqual([...(g.get(n) ?? [])].sort(), ['n1', 'n3', 'n4']);
   });
 
   it('a late reply to a worker or an earlier round\u2019s reader mutes nobody: clients stay open until the final reads end', async () => {

@@ -62,11 +62,11 @@ describe('hunt: drawing run configurations', () => {
     for (const dist of ['constant', 'uniform', 'exponential', 'pareto']) assert.ok(draws.some((d) => d.latencyDist === dist), dist);
     const fr = draws.filter((d) => d.finalReads).length;
     assert.ok(fr > 1400 && fr < 1800, String(fr));
-    // Rotations only with final reads; about 70% of those rotate (2 or 3 times).
+    // Rotations only with final reads; about 70% of those rotate (a tour of at most 3 or 5).
     assert.ok(draws.every((d) => d.finalReads || d.finalRotations === 0));
     const rot = draws.filter((d) => d.finalRotations > 0).length / fr;
     assert.ok(rot > 0.6 && rot < 0.8, String(rot));
-    assert.deepEqual([...new Set(draws.map((d) => d.finalRotations))].sort(), [0, 2, 3]);
+    assert.deepEqual([...new Set(draws.map((d) => d.finalRotations))].sort(), [0, 3, 5]);
     assert.ok(draws.some((d) => d.finalHealS !== null) && draws.some((d) => d.finalHealS === null));
     assert.ok(draws.every((d) => d.finalHealS === null || d.finalHealS <= d.timeLimitS / 2));
     assert.ok(draws.every((d) => d.txn !== null && d.txn.keyCount >= 1 && d.txn.maxTxnLength >= 1 && d.txn.maxWritesPerKey >= 1));

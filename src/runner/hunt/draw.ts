@@ -110,9 +110,10 @@ export function drawRun(huntSeed: number, index: number, fixed: HuntFixed): RunD
   const finalHealS = fin.float() < (finalReads ? 0.7 : 0.5) && healTail >= 1 ? healTail : null;
 
   // Leadership handed around before more rounds of final reads: a replica that diverged shows
-  // only once it leads. Each rotation costs ~3 s, so not every run pays for them.
+  // only once it leads. Each rotation costs ~3 s, so not every run pays for them; the tour stops
+  // once every node has led a round, so a cap of 5 costs only what a 3-node tour needs (3 on average).
   const rot = r('rotations');
-  const finalRotations = finalReads && fixed.finalRotationsSupported === true ? weighted(rot, [[0, 0.3], [2, 0.35], [3, 0.35]]) : 0;
+  const finalRotations = finalReads && fixed.finalRotationsSupported === true ? weighted(rot, [[0, 0.3], [3, 0.3], [5, 0.4]]) : 0;
 
   let txn: RunDraw['txn'] = null;
   if (TXN_WORKLOADS.includes(fixed.workload)) {
