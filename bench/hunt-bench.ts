@@ -24,7 +24,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildCorpus } from '../corpus/build';
-import { MUTANTS } from '../corpus/mutants';
+import { MUTANTS, witnessPath } from '../corpus/mutants';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNNER = path.join(ROOT, 'bin/maelstrom-local');
@@ -52,6 +52,8 @@ export interface Subject {
   durable: boolean;
   /** True for the broken ones: a finding is a detection. False: a finding is a false positive. */
   broken: boolean;
+  /** `bin` is a witness build (corpus/mutants.ts): its node logs say, with WITNESS lines, whether a run reached the bug. */
+  witness?: boolean;
 }
 
 interface Args {
@@ -96,7 +98,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 export function brokenSubjects(corpus: { brokenNode: string; mutants: Record<string, string> }): Subject[] {
-  const mutants = MUTANTS.map((m) => ({ name: m.name, description: m.description, bin: corpus.mutants[m.name], binArgs: [], durable: false, broken: true }));
+  // The witness builds behave exactly like the mutants (they only add stderr lines), and tell a miss
+  // that never reached the bug from one whose bug no checker saw.
+  const mutants = MUTANTS.map((m) => ({ name: m.name, description: m.description, bin: witnessPath(corpus.mutants[m.name]), binArgs: [], durable: false, broken: true, witness: true }));
   const switches = NODE_SWITCHES.map((s) => ({
     name: `node:${s.name}`,
     description: s.description,
@@ -126,7 +130,32 @@ function run(args: string[]): Promise<Exec> {
 }
 
 interface TestOutcome { seed: number; exit: number | null; detected: boolean }
-interface HuntOutcome { seed: number; exit: number | null; found: boolean; foundAfterS: number | null; runs: number; detail: string | null; reproduced: string | null; replay: string | null }
+interface HuntOutcome {
+  seed: number; exit: number | null; found: boolean; foundAfterS: number | null; runs: number; detail: string | null; reproduced: string | null; replay: string | null;
+  /** Witness builds: how many of the hunt's search runs logged a WITNESS line (reached the bug); null otherwise. */
+  reached: number | null;
+}
+
+/** Search runs (run-NNNN, not replays) under one hunt directory, and how many have a WITNESS line in a node log. */
+export function witnessRuns(huntDir: string): { runs: number; reached: number } {
+  let runs = 0;
+  let reached = 0;
+  const entries = fs.existsSync(huntDir) ? fs.readdirSync(huntDir).filter((d) => /^run-\d+$/.test(d)) : [];
+  for (const run of entries) {
+    runs++;
+    const logs: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && !e.isSymbolicLink()) walk(p);
+        else if (e.isFile() && path.basename(dir) === 'node-logs') logs.push(p);
+      }
+    };
+    walk(path.join(huntDir, run));
+    if (logs.some((f) => fs.readFileSync(f, 'utf8').includes('WITNESS'))) reached++;
+  }
+  return { runs, reached };
+}
 
 async function standardTest(s: Subject, seed: number, store: string): Promise<TestOutcome> {
   const r = await run(['test', ...STANDARD_FLAGS, '--bin', s.bin, '--seed', String(seed), '--store', store, ...(s.binArgs.length ? ['--', ...s.binArgs] : [])]);
@@ -143,7 +172,7 @@ async function hunt(s: Subject, seed: number, budgetS: number, store: string): P
   const dirs = fs.existsSync(huntRoot) ? fs.readdirSync(huntRoot) : [];
   const summaryFile = dirs.length ? path.join(huntRoot, dirs[0], 'hunt.json') : '';
   if (!summaryFile || !fs.existsSync(summaryFile)) {
-    return { seed, exit: r.code, found: false, foundAfterS: null, runs: 0, detail: `no hunt.json: ${r.stdout.trim().split('\n').slice(-3).join(' / ')}`, reproduced: null, replay: null };
+    return { seed, exit: r.code, found: false, foundAfterS: null, runs: 0, detail: `no hunt.json: ${r.stdout.trim().split('\n').slice(-3).join(' / ')}`, reproduced: null, replay: null, reached: null };
   }
   const j = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as {
     runs: number;
@@ -156,6 +185,7 @@ async function hunt(s: Subject, seed: number, budgetS: number, store: string): P
     detail: f ? f.detail : null,
     reproduced: f ? `${f.reproduced}/${f.replays}` : null,
     replay: f ? f.replay : null,
+    reached: s.witness === true ? witnessRuns(path.dirname(summaryFile)).reached : null,
   };
 }
 
@@ -238,16 +268,17 @@ async function main(): Promise<void> {
   });
 
   const lines: string[] = [];
-  lines.push(`| subject | bug | \`test\`, Maelstrom's flags: caught | \`hunt --budget ${args.budgetS}\`: found | hunt median s to first finding | replays reproduced |`);
-  lines.push('|---|---|---:|---:|---:|---:|');
+  lines.push(`| subject | bug | \`test\`, Maelstrom's flags: caught | \`hunt --budget ${args.budgetS}\`: found | hunt median s to first finding | replays reproduced | runs that reached the bug |`);
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
   const report: Record<string, unknown>[] = [];
   for (const s of subjects) {
     const { tests, hunts } = bySubject(s.name);
     const found = hunts.filter((h) => h.found);
     const med = median(found.map((h) => h.foundAfterS as number));
     const repro = found.map((h) => h.reproduced).join(', ');
+    const reached = s.witness === true ? hunts.map((h) => `${h.reached ?? '?'}/${h.runs}`).join(', ') : '-';
     lines.push(
-      `| ${s.name} | ${s.description} | ${args.standard ? `${tests.filter((t) => t.detected).length} of ${tests.length}` : '-'} | ${found.length} of ${hunts.length} | ${med === null ? '-' : med.toFixed(0)} | ${repro || '-'} |`,
+      `| ${s.name} | ${s.description} | ${args.standard ? `${tests.filter((t) => t.detected).length} of ${tests.length}` : '-'} | ${found.length} of ${hunts.length} | ${med === null ? '-' : med.toFixed(0)} | ${repro || '-'} | ${reached} |`,
     );
     report.push({ subject: s.name, description: s.description, tests, hunts });
   }

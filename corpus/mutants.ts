@@ -21,6 +21,19 @@ export interface Mutant {
   /** One line: the bug, and the schedule that exposes it. */
   description: string;
   patches: Patch[];
+  /**
+   * The witness build (dist/corpus/witness/<name>.js): patches to the MUTANT's
+   * source that write a stderr line starting `WITNESS` wherever the bug makes
+   * the node decide differently from the reference, and change nothing else.
+   * hunt-bench counts those lines, so a miss can be told apart: a schedule
+   * that never reached the bug, or a bug reached that no checker saw.
+   */
+  witness: Patch[];
+}
+
+/** A witness patch: `before` (exactly once in the mutant) gets `line` inserted in front of it. */
+function witnessBefore(before: string, line: string): Patch {
+  return { find: before, replace: `${line}\n${before}` };
 }
 
 export const REFERENCE_PATH = path.join(__dirname, 'reference-raft.js');
@@ -37,6 +50,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: '(votedFor === null || votedFor === b.candidate);',
       },
     ],
+    witness: [witnessBefore("  if (granted) {\n    votedFor = b.candidate;", '  if (granted && !upToDate) note(`WITNESS vote for ${b.candidate} whose log is behind ours`);')],
   },
   {
     name: 'two-votes-per-term',
@@ -48,6 +62,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'const granted = b.term === currentTerm && upToDate;',
       },
     ],
+    witness: [witnessBefore("  if (granted) {\n    votedFor = b.candidate;", '  if (granted && votedFor !== null && votedFor !== b.candidate) note(`WITNESS second vote in term ${currentTerm}: ${b.candidate} after ${votedFor}`);')],
   },
   {
     name: 'count-stale-votes',
@@ -59,6 +74,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: "if (role === 'candidate' && b.granted) {",
       },
     ],
+    witness: [witnessBefore("  if (role === 'candidate' && b.granted) {", '  if (role === \'candidate\' && b.granted && b.term !== currentTerm) note(`WITNESS counting a term-${b.term} vote from ${msg.src}`);')],
   },
   // --- Log matching ----------------------------------------------------------------------
   {
@@ -67,10 +83,11 @@ export const MUTANTS: readonly Mutant[] = [
       'a follower appends only past its own log end and never truncates a conflicting suffix, yet acknowledges the leader\u2019s entries: after a partitioned old leader rejoins, replicas commit different commands at one index',
     patches: [
       {
-        find: 'if (index <= lastIndex() && log[index].term !== b.entries[i].term) log.length = index;\n',
+        find: '    if (index <= lastIndex() && log[index].term !== b.entries[i].term) log.length = index;\n',
         replace: '',
       },
     ],
+    witness: [witnessBefore("    if (index > lastIndex()) log.push(b.entries[i]);", '    if (index <= lastIndex() && log[index].term !== b.entries[i].term) note(`WITNESS kept a conflicting entry at ${index}`);')],
   },
   {
     name: 'truncate-to-message-end',
@@ -87,6 +104,7 @@ export const MUTANTS: readonly Mutant[] = [
           '    const index = b.prevLogIndex + 1 + i;\n',
       },
     ],
+    witness: [witnessBefore("  log.length = b.prevLogIndex + 1;\n", '  if (lastIndex() > b.prevLogIndex + b.entries.length && b.entries.every((e, i) => log[b.prevLogIndex + 1 + i] === undefined || log[b.prevLogIndex + 1 + i].term === e.term)) note(`WITNESS cutting ${lastIndex() - b.prevLogIndex - b.entries.length} entries past a message that conflicts with none`);')],
   },
   {
     name: 'follower-commits-unverified-suffix',
@@ -98,6 +116,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'commitIndex = Math.max(commitIndex, Math.min(b.leaderCommit, lastIndex()));',
       },
     ],
+    witness: [witnessBefore("  if (b.leaderCommit > commitIndex) commitIndex", '  if (b.leaderCommit > commitIndex && Math.min(b.leaderCommit, lastIndex()) > Math.max(commitIndex, match)) note(`WITNESS committing to ${Math.min(b.leaderCommit, lastIndex())}, past the verified ${match}`);')],
   },
   // --- The commit rule -------------------------------------------------------------------
   {
@@ -110,6 +129,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: '',
       },
     ],
+    witness: [witnessBefore("    if (count >= majority) {\n      commitIndex = n;", '    if (count >= majority && log[n].term !== currentTerm) note(`WITNESS committing ${n} of term ${log[n].term} by counting`);')],
   },
   {
     name: 'quorum-off-by-one',
@@ -121,6 +141,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'const majority = Math.floor(nodes.length / 2);',
       },
     ],
+    witness: [witnessBefore("    if (count >= majority) {\n      commitIndex = n;", '    if (count >= majority && count * 2 <= nodes.length) note(`WITNESS committing ${n} with ${count} of ${nodes.length}`);')],
   },
   // --- Progress tracking -----------------------------------------------------------------
   {
@@ -133,6 +154,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'matchIndex.set(peer, lastIndex());',
       },
     ],
+    witness: [witnessBefore("    matchIndex.set(peer, lastIndex());", '    if (lastIndex() > b.match) note(`WITNESS match ${lastIndex()} for ${peer}, acked ${b.match}`);')],
   },
   {
     name: 'match-from-next-index',
@@ -144,6 +166,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'matchIndex.set(peer, nextIndex.get(peer) - 1);',
       },
     ],
+    witness: [witnessBefore("    matchIndex.set(peer, nextIndex.get(peer) - 1);", '    if (nextIndex.get(peer) - 1 > b.match) note(`WITNESS match ${nextIndex.get(peer) - 1} for ${peer}, acked ${b.match}`);')],
   },
   {
     name: 'ack-whole-log',
@@ -155,6 +178,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: "send(msg.src, { type: 'append_entries_res', term: currentTerm, success: true, match: lastIndex() });",
       },
     ],
+    witness: [witnessBefore("  send(msg.src, { type: 'append_entries_res', term: currentTerm, success: true, match: lastIndex() });", '  if (lastIndex() > match) note(`WITNESS acknowledging ${lastIndex()}, verified ${match}`);')],
   },
   {
     name: 'accept-stale-term-acks',
@@ -166,6 +190,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: "if (role !== 'leader') return;",
       },
     ],
+    witness: [witnessBefore("  if (b.success) {\n    // Acknowledgements", '  if (b.term !== currentTerm) note(`WITNESS using a term-${b.term} answer from ${peer}`);')],
   },
   // --- The read path ---------------------------------------------------------------------
   {
@@ -179,6 +204,7 @@ export const MUTANTS: readonly Mutant[] = [
           "  if (role === 'leader' && op.type === 'read') {\n    reply(msg, execute(op));\n  } else if (role === 'leader') {\n    propose(",
       },
     ],
+    witness: [witnessBefore("    reply(msg, execute(op));", '    note(\'WITNESS read from local state\');')],
   },
   {
     name: 'any-node-reads-local-state',
@@ -190,6 +216,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: "  if (op.type === 'read') {\n    reply(msg, execute(op));\n  } else if (role === 'leader') {\n    propose(",
       },
     ],
+    witness: [witnessBefore("    reply(msg, execute(op));", '    note(\'WITNESS read from local state\');')],
   },
   // --- Client bookkeeping ----------------------------------------------------------------
   {
@@ -203,6 +230,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'if (result !== null) waiting.respond(result);',
       },
     ],
+    witness: [witnessBefore("      if (result !== null) waiting.respond(result);", '      if (waiting.term !== entry.term && result !== null) note(`WITNESS answering a client with another leader\'s entry at ${lastApplied}`);')],
   },
   {
     name: 'forward-id-from-client',
@@ -214,6 +242,7 @@ export const MUTANTS: readonly Mutant[] = [
         replace: 'const fwdId = b.msg_id;',
       },
     ],
+    witness: [witnessBefore("    forwarded.set(fwdId, { request: msg, at: Date.now() });", '    if (forwarded.has(fwdId)) note(`WITNESS forward id ${fwdId} already in use`);')],
   },
 ];
 
@@ -225,15 +254,19 @@ function countOccurrences(text: string, needle: string): number {
 
 /** Applies a mutant's patches to `reference`; throws unless each `find` occurs exactly once. */
 export function applyPatches(reference: string, mutant: Mutant): string {
-  let source = reference;
-  for (const [i, patch] of mutant.patches.entries()) {
-    const n = countOccurrences(reference, patch.find);
+  return applyPatchList(reference, mutant.patches, `mutant ${mutant.name}`, 'the reference');
+}
+
+function applyPatchList(base: string, patches: readonly Patch[], label: string, baseName: string): string {
+  let source = base;
+  for (const [i, patch] of patches.entries()) {
+    const n = countOccurrences(base, patch.find);
     if (n !== 1) {
-      throw new Error(`mutant ${mutant.name}: patch ${i + 1} must match the reference exactly once, matched ${n} times:\n${patch.find}`);
+      throw new Error(`${label}: patch ${i + 1} must match ${baseName} exactly once, matched ${n} times:\n${patch.find}`);
     }
     // Locate in the partly patched source: earlier patches must not have consumed this one's text.
     if (countOccurrences(source, patch.find) !== 1) {
-      throw new Error(`mutant ${mutant.name}: patch ${i + 1} overlaps an earlier patch`);
+      throw new Error(`${label}: patch ${i + 1} overlaps an earlier patch`);
     }
     const at = source.indexOf(patch.find);
     source = source.slice(0, at) + patch.replace + source.slice(at + patch.find.length);
@@ -260,15 +293,30 @@ export function mutantSource(name: string): string {
   return `${patched.slice(0, newline + 1)}// MUTANT ${mutant.name}: ${mutant.description}\n${patched.slice(newline + 1)}`;
 }
 
-/** Writes every mutant to `dir/<name>.js` (mode 755); returns name -> path. */
+/** The mutant with its witness lines (see Mutant.witness): same behaviour, plus `WITNESS` on stderr. */
+export function witnessSource(name: string): string {
+  const mutant = findMutant(name);
+  return applyPatchList(mutantSource(name), mutant.witness, `witness of ${mutant.name}`, 'the mutant');
+}
+
+/** Writes every mutant to `dir/<name>.js` and its witness build to `dir/witness/<name>.js` (mode 755); returns name -> path. */
 export function writeMutants(dir: string): Record<string, string> {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'witness'), { recursive: true });
   const written: Record<string, string> = {};
+  const write = (file: string, text: string): void => {
+    fs.writeFileSync(file, text, { mode: 0o755 });
+    fs.chmodSync(file, 0o755);
+  };
   for (const m of MUTANTS) {
     const file = path.join(dir, `${m.name}.js`);
-    fs.writeFileSync(file, mutantSource(m.name), { mode: 0o755 });
-    fs.chmodSync(file, 0o755);
+    write(file, mutantSource(m.name));
+    write(path.join(dir, 'witness', `${m.name}.js`), witnessSource(m.name));
     written[m.name] = file;
   }
   return written;
+}
+
+/** Where writeMutants put a mutant's witness build, given the path of the mutant. */
+export function witnessPath(mutantFile: string): string {
+  return path.join(path.dirname(mutantFile), 'witness', path.basename(mutantFile));
 }
