@@ -124,6 +124,8 @@ export interface FinalReaderOptions {
 export interface FinalReadReport {
   /** Labels of the reads no node answered ok. */
   neverOk: string[];
+  /** Labels of the reads no node answered definitely (ok, or "does not exist") within the bound. */
+  unanswered: string[];
   attempts: number;
   ok: number;
 }
@@ -134,7 +136,7 @@ export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]
   const okLabels = new Set<string>();
   /** Reads some node answered definitely (ok, or "key does not exist"). */
   const answered = new Set<string>();
-  const report: FinalReadReport = { neverOk: [], attempts: 0, ok: 0 };
+  const report: FinalReadReport = { neverOk: [], unanswered: [], attempts: 0, ok: 0 };
   return new Promise((resolve) => {
     let running = o.nodes.length;
     const finishOne = (): void => {
@@ -142,7 +144,9 @@ export function runFinalReads(o: FinalReaderOptions, reads: readonly FinalRead[]
       for (const r of reads) {
         if (okLabels.has(r.label)) continue;
         report.neverOk.push(r.label);
-        if (!answered.has(r.label)) o.log(`WARN final reads: no node answered the final read of ${r.label} within ${o.boundMs ?? FINAL_READ_BOUND_MS} ms`);
+        if (answered.has(r.label)) continue;
+        report.unanswered.push(r.label);
+        o.log(`WARN final reads: no node answered the final read of ${r.label} within ${o.boundMs ?? FINAL_READ_BOUND_MS} ms`);
       }
       resolve(report);
     };

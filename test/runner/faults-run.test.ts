@@ -347,6 +347,37 @@ describe(`--final-rotations (extension; virtual clock, SEED=${SEED})`, () => {
     assert.equal(five.verdict.valid, false);
   });
 
+  it('ends the tour after a round with a read no node answered; a definite "does not exist" does not end it', async () => {
+    const go = async (silent: boolean) => {
+      const store = new Map<string, unknown>();
+      const base = sharedKvLogic(store);
+      return runVirtual({
+        workload: linKvBench,
+        nodes: N3,
+        concurrency: 6,
+        rate: 100,
+        timeLimitMs: 1000,
+        seed: SEED,
+        finalReads: true,
+        finalRotations: 3,
+        host: (id, s) =>
+          new SimHost(id, s, (msg, emit, self) => {
+            if (s.now() > 1000 && msg.body.type === 'read' && JSON.stringify(msg.body.key) === '0') {
+              // Key 0 after the client phase: no answer at all (a stuck cluster), or a definite "does not exist".
+              return silent ? undefined : emit(replyLine(msg, { type: 'error', code: 20 }));
+            }
+            base(msg, emit, self);
+          }),
+      });
+    };
+    const stuck = await go(true);
+    assert.equal(stuck.outcome.history.filter((o) => o.f === 'start-rotate-leader').length, 0);
+    assert.ok(stuck.logs.includes('final reads: 1 read(s) unanswered in round 1; 3 rotation(s) skipped'), stuck.logs.join('\n'));
+    const answered = await go(false);
+    assert.ok(answered.outcome.history.filter((o) => o.f === 'start-rotate-leader').length >= 2, 'the tour goes on');
+    assert.ok(!answered.logs.some((l) => /skipped/.test(l)));
+  });
+
   it('the tour\u2019s cut: the leader, plus nodes that already led while the rest stay a majority', () => {
     const nodes5 = ['n0', 'n1', 'n2', 'n3', 'n4'];
     /** The side cut off with the leader: everyone the leader no longer hears from is on the other side. */
