@@ -124,7 +124,7 @@ MINUTES ?= 10
 bench-rss: build ## Node RSS over a long closed-loop lin-kv run with snapshots (MINUTES=10); exit 1 if it grows
 	$(TS_NODE) bench/rss.ts --minutes $(MINUTES)
 
-corpus: build ## Broken Rafts to hunt: dist/corpus/<mutant>.js, dist/corpus/reference.js, dist/test/raft-node-broken.js
+corpus: build ## Broken Rafts to hunt: dist/corpus/<mutant>.js, dist/corpus/witness/<mutant>.js, dist/corpus/reference.js, dist/test/raft-node-broken.js
 	$(TS_NODE) corpus/build.ts
 
 hunt: build ## Swarm-test our node for HUNT_BUDGET s (default 300): make hunt WORKLOAD=lin-kv HUNT_SEED=7

@@ -6,6 +6,7 @@
  * - dist/test/raft-node-broken.js: our node with the --broken switches
  *   (corpus/broken-node-main.ts), bundled with the Makefile's esbuild flags;
  * - dist/corpus/<mutant>.js: every mutant of the reference Raft (corpus/mutants.ts);
+ * - dist/corpus/witness/<mutant>.js: its witness build (WITNESS lines on stderr where the bug decides);
  * - dist/corpus/reference.js: the reference itself.
  */
 import * as fs from 'fs';
